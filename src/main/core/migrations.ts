@@ -1,0 +1,40 @@
+/**
+ * Numbered schema migrations, applied in order inside one transaction each; the database's
+ * `user_version` records the last one applied. Never edit a released migration: add one.
+ */
+export const migrations: readonly string[] = [
+  // 1: conversations and tasks
+  `
+  CREATE TABLE conversations (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL,
+    session_key TEXT NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  CREATE TABLE tasks (
+    id              TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    lane            TEXT NOT NULL,
+    priority        INTEGER NOT NULL DEFAULT 0,
+    state           TEXT NOT NULL,
+    prompt          TEXT NOT NULL,
+    agent_id        TEXT NOT NULL,
+    session_key     TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    max_attempts    INTEGER NOT NULL,
+    not_before      INTEGER NOT NULL DEFAULT 0,
+    output          TEXT NOT NULL DEFAULT '',
+    usage_json      TEXT,
+    finish_reason   TEXT,
+    error_code      TEXT,
+    error_message   TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    started_at      INTEGER,
+    finished_at     INTEGER
+  );
+  CREATE INDEX tasks_by_queue ON tasks (state, priority, not_before, id);
+  CREATE INDEX tasks_by_conversation ON tasks (conversation_id, id);
+  `,
+];

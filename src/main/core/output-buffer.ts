@@ -1,0 +1,62 @@
+interface Live {
+  attempt: number;
+  text: string;
+  pending: string;
+}
+
+/**
+ * Streamed text of running tasks: the whole live text in memory for readers, and what has not
+ * reached SQLite yet, flushed in one transaction per interval (DESIGN.md: checkpoints at most
+ * every ~500 ms per task), so a crash loses at most a moment of text.
+ */
+export class OutputBuffer {
+  private readonly live = new Map<string, Live>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly flush: (batch: { taskId: string; attempt: number; text: string }[]) => void;
+
+  constructor(intervalMs: number, flush: OutputBuffer['flush']) {
+    this.flush = flush;
+    this.timer = setInterval(() => this.flushAll(), intervalMs);
+    this.timer.unref();
+  }
+
+  start(taskId: string, attempt: number, text: string): void {
+    this.live.set(taskId, { attempt, text, pending: '' });
+  }
+
+  /** Appends text; returns the offset it starts at (the live length before it). */
+  append(taskId: string, attempt: number, text: string): number {
+    const entry = this.live.get(taskId);
+    if (!entry || entry.attempt !== attempt) return 0;
+    const offset = entry.text.length;
+    entry.text += text;
+    entry.pending += text;
+    return offset;
+  }
+
+  text(taskId: string): string | undefined {
+    return this.live.get(taskId)?.text;
+  }
+
+  /** Flushes the task's pending text and forgets it. */
+  finish(taskId: string): void {
+    const entry = this.live.get(taskId);
+    if (!entry) return;
+    if (entry.pending) this.flush([{ taskId, attempt: entry.attempt, text: entry.pending }]);
+    this.live.delete(taskId);
+  }
+
+  flushAll(): void {
+    const batch: { taskId: string; attempt: number; text: string }[] = [];
+    for (const [taskId, entry] of this.live) {
+      if (!entry.pending) continue;
+      batch.push({ taskId, attempt: entry.attempt, text: entry.pending });
+      entry.pending = '';
+    }
+    if (batch.length) this.flush(batch);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,106 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { BridgeServerMessage } from '../../shared/bridge-protocol.ts';
+import { BRIDGE_PATH, BridgeRequestSchema } from '../../shared/bridge-protocol.ts';
+import type { ClawDeskCore } from '../core/core.ts';
+
+export interface BridgeOptions {
+  core: ClawDeskCore;
+  token: string;
+  /** Origins whose pages may open the socket (our own http://host:port). */
+  allowedOrigins: () => readonly string[];
+  log: (line: string) => void;
+}
+
+/** Largest request a client may send; a chat message is at most 10 MB of text. */
+const MAX_PAYLOAD = 12 * 1024 * 1024;
+
+/**
+ * The headless face of the IPC contract: one WebSocket per page, authenticated by the token
+ * in its URL (as Jupyter does) and by its Origin, carrying commands in and task events out.
+ */
+export function createBridge(options: BridgeOptions) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refusal = checkUpgrade(req, options);
+    if (refusal) {
+      options.log(`bridge: refused a connection: ${refusal.reason}`);
+      socket.end(`HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, options));
+  }
+
+  function close(): Promise<void> {
+    for (const client of wss.clients) client.terminate();
+    return new Promise((resolve) => wss.close(() => resolve()));
+  }
+
+  return { handleUpgrade, close };
+}
+
+export function checkUpgrade(
+  req: IncomingMessage,
+  options: Pick<BridgeOptions, 'token' | 'allowedOrigins'>,
+): { status: string; reason: string } | undefined {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname !== BRIDGE_PATH)
+    return { status: '404 Not Found', reason: `no bridge at ${url.pathname}` };
+  const token = url.searchParams.get('token') ?? '';
+  if (!sameSecret(token, options.token)) {
+    return { status: '401 Unauthorized', reason: token ? 'wrong token' : 'missing token' };
+  }
+  const origin = req.headers.origin;
+  if (!origin || !options.allowedOrigins().includes(origin)) {
+    return { status: '403 Forbidden', reason: `foreign origin ${origin ?? '(none)'}` };
+  }
+  return undefined;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function serve(ws: WebSocket, { core, log }: BridgeOptions): void {
+  const send = (message: BridgeServerMessage): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const unsubscribe = core.onEvent((event) => send({ kind: 'event', event }));
+  ws.on('close', unsubscribe);
+  ws.on('error', (err) => log(`bridge: socket error: ${err.message}`));
+  ws.on('message', (data, isBinary) => {
+    void answer(isBinary ? null : data.toString(), core).then(send);
+  });
+}
+
+/** One request in, one result or named error out; bad input never reaches the core. */
+export async function answer(raw: string | null, core: ClawDeskCore): Promise<BridgeServerMessage> {
+  let json: unknown;
+  try {
+    if (raw === null) throw new Error('binary frame');
+    json = JSON.parse(raw);
+  } catch {
+    return {
+      kind: 'error',
+      id: null,
+      error: { code: 'invalid_params', message: 'request is not a JSON text frame' },
+    };
+  }
+  const request = BridgeRequestSchema.safeParse(json);
+  if (!request.success) {
+    const id =
+      typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : null;
+    const message = `request must be {id, method, params}: ${request.error.issues.map((i) => i.message).join('; ')}`;
+    return { kind: 'error', id, error: { code: 'invalid_params', message } };
+  }
+  const { id, method, params } = request.data;
+  const outcome = await core.dispatch(method, params);
+  return outcome.ok
+    ? { kind: 'result', id, result: outcome.result }
+    : { kind: 'error', id, error: outcome.error };
+}

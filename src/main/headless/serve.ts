@@ -1,0 +1,75 @@
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { settingsFromEnv } from '../core/config-from-env.ts';
+import { startHeadless } from './server.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Where the worker entry and the built renderer are: beside us when built, in src when not. */
+function locate(): { workerEntry: string; rendererDir: string } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (import.meta.url.endsWith('.ts')) {
+    return {
+      workerEntry: join(here, '../../worker/index.ts'),
+      rendererDir: join(here, '../../../out/renderer'),
+    };
+  }
+  return { workerEntry: join(here, 'worker.js'), rendererDir: join(here, '../renderer') };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.CLAWDESK_PORT ?? '8790' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string' },
+      gateway: { type: 'string' },
+      agent: { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port "${values.port}" must be a port number (0 picks a free one)`);
+  }
+  const host = values.host;
+  if (!LOOPBACK.has(host)) {
+    console.error(
+      `warning: listening on ${host}, not loopback: anyone who can reach it and has the URL can use your gateway`,
+    );
+  }
+  const dataDir = resolve(
+    values['data-dir'] ?? process.env.CLAWDESK_DATA_DIR ?? join(homedir(), '.clawdesk'),
+  );
+  const settings = settingsFromEnv(process.env, {
+    gatewayUrl: values.gateway,
+    agentId: values.agent,
+  });
+  const server = await startHeadless({
+    ...locate(),
+    dataDir,
+    settings,
+    port,
+    host,
+    uiToken: process.env.CLAWDESK_UI_TOKEN,
+    log: (line) => console.error(`[clawdesk] ${line}`),
+  });
+  console.log(`ClawDesk listening on ${server.url}`);
+  if (!settings.gateway.token)
+    console.error(
+      'note: CLAWDESK_GATEWAY_TOKEN is not set; the gateway will likely refuse requests',
+    );
+
+  const stop = (signal: string): void => {
+    console.error(`[clawdesk] ${signal}: shutting down`);
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`ClawDesk could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { ClawDeskCore } from '../core/core.ts';
+import { createCore } from '../core/core.ts';
+import type { CoreSettings } from '../core/settings.ts';
+import { createBridge } from './bridge.ts';
+import { spawnChildWorker } from './child-process-worker.ts';
+import { staticHandler } from './static-files.ts';
+
+export interface HeadlessOptions {
+  dataDir: string;
+  settings: CoreSettings;
+  port: number;
+  /** Loopback unless the user says otherwise. */
+  host: string;
+  rendererDir: string;
+  workerEntry: string;
+  /** Token the page needs to open the bridge; random when not given. */
+  uiToken?: string;
+  log: (line: string) => void;
+}
+
+export interface HeadlessServer {
+  url: string;
+  core: ClawDeskCore;
+  close(): Promise<void>;
+}
+
+/** The headless host: the same core, the built renderer over HTTP and the WebSocket bridge. */
+export async function startHeadless(options: HeadlessOptions): Promise<HeadlessServer> {
+  const token = options.uiToken ?? randomBytes(24).toString('hex');
+  const core = createCore({
+    dbPath: join(options.dataDir, 'clawdesk.sqlite'),
+    settings: options.settings,
+    spawnWorker: () => spawnChildWorker(options.workerEntry),
+    log: options.log,
+  });
+  const server = createServer(staticHandler(options.rendererDir));
+  let origins: string[] = [];
+  const bridge = createBridge({ core, token, allowedOrigins: () => origins, log: options.log });
+  server.on('upgrade', bridge.handleUpgrade);
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  origins = [`http://${host}:${port}`, `http://localhost:${port}`];
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}/?token=${token}`,
+    core,
+    close() {
+      closing ??= (async () => {
+        await bridge.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await core.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import type { IpcRenderer } from 'electron';
+import type {
+  ApiError,
+  ApiMethod,
+  ApiParams,
+  ApiResult,
+  ClawDeskApi,
+  TaskEvent,
+} from '../shared/ipc-contract.ts';
+import {
+  ApiErrorSchema,
+  apiContract,
+  EVENT_PORT_CHANNEL,
+  ipcChannel,
+  TaskEventSchema,
+} from '../shared/ipc-contract.ts';
+
+/**
+ * What a failed `invoke` rejects with. contextBridge copies an Error into the page as a bare
+ * Error with only its message: the class and any `code` property are lost. A plain object
+ * crosses whole, so the page gets `{ name: 'ApiCallError', code, message }` — the same
+ * `code` and `message` an ApiCallError has. The page may rewrap it:
+ * `catch (e) { throw new ApiCallError(ApiErrorSchema.parse(e)) }`.
+ */
+export interface ApiCallErrorData extends ApiError {
+  name: 'ApiCallError';
+}
+
+export const callError = (error: ApiError): ApiCallErrorData => ({
+  name: 'ApiCallError',
+  code: error.code,
+  message: error.message,
+});
+
+/** At run time the DOM MessagePort of the renderer; typed structurally (no DOM lib here). */
+interface RendererPort {
+  onmessage: ((event: { data: unknown }) => void) | null;
+  close(): void;
+}
+
+type PreloadIpc = Pick<IpcRenderer, 'invoke' | 'on'>;
+
+const isApiMethod = (method: unknown): method is ApiMethod =>
+  typeof method === 'string' && Object.hasOwn(apiContract, method);
+
+/**
+ * The API the preload exposes as `window.clawdesk`: two functions, never ipcRenderer itself.
+ * Commands go over `invoke` on the contract's channels (main validates the sender and the
+ * params); events come over the MessagePort main hands us after each page load.
+ */
+export function createPreloadApi(ipc: PreloadIpc): ClawDeskApi {
+  const listeners = new Set<(event: TaskEvent) => void>();
+  let port: RendererPort | null = null;
+
+  // Listen from the start: the port may arrive before the page subscribes.
+  ipc.on(EVENT_PORT_CHANNEL, (event) => {
+    const next = event.ports[0] as unknown as RendererPort | undefined;
+    if (!next) return;
+    port?.close();
+    port = next;
+    // Setting onmessage also starts the port.
+    port.onmessage = (message) => deliver(message.data, listeners);
+  });
+
+  return {
+    invoke: <M extends ApiMethod>(method: M, params: ApiParams<M>) =>
+      invoke(ipc, method, params) as Promise<ApiResult<M>>,
+    onEvent(listener) {
+      if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
+      // A wrapper per call: unsubscribing removes exactly this subscription.
+      const entry = (event: TaskEvent): void => listener(event);
+      listeners.add(entry);
+      return () => {
+        listeners.delete(entry);
+      };
+    },
+  };
+}
+
+async function invoke(ipc: PreloadIpc, method: unknown, params: unknown): Promise<unknown> {
+  if (!isApiMethod(method)) {
+    const name = String(method).slice(0, 100);
+    // Rejections carry plain data on purpose (see ApiCallErrorData).
+    throw callError({ code: 'unknown_method', message: `unknown method "${name}"` });
+  }
+  let outcome: unknown;
+  try {
+    outcome = await ipc.invoke(ipcChannel(method), params);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw callError({
+      code: 'internal',
+      message: `${method}: ClawDesk did not answer (${reason})`,
+    });
+  }
+  return unwrap(method, outcome);
+}
+
+/** An ApiOutcome from main: its result, or its error as ApiCallErrorData. */
+function unwrap(method: ApiMethod, outcome: unknown): unknown {
+  if (typeof outcome === 'object' && outcome !== null && 'ok' in outcome) {
+    if (outcome.ok === true && 'result' in outcome) return outcome.result;
+    if (outcome.ok === false && 'error' in outcome) {
+      const error = ApiErrorSchema.safeParse(outcome.error);
+      if (error.success) throw callError(error.data);
+    }
+  }
+  throw callError({ code: 'internal', message: `${method}: ClawDesk sent a malformed answer` });
+}
+
+/** One port message is a batch (TaskEvent[]); each event is parsed before anyone sees it. */
+function deliver(data: unknown, listeners: Set<(event: TaskEvent) => void>): void {
+  if (!Array.isArray(data)) {
+    console.warn('ClawDesk: ignored an event message that is not a batch');
+    return;
+  }
+  for (const item of data) {
+    const parsed = TaskEventSchema.safeParse(item);
+    if (!parsed.success) {
+      console.warn('ClawDesk: ignored a malformed event', parsed.error.issues);
+      continue;
+    }
+    for (const listener of listeners) {
+      try {
+        listener(parsed.data);
+      } catch (err) {
+        // One failing subscriber must not starve the others.
+        console.error('ClawDesk: an event listener threw', err);
+      }
+    }
+  }
+}

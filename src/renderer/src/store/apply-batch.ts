@@ -1,0 +1,178 @@
+import type { TaskEvent } from '../../../shared/ipc-contract.ts';
+import type { ConversationView, TaskState, TaskView } from '../../../shared/task.ts';
+import { TERMINAL_STATES } from '../../../shared/task.ts';
+
+/** The server-derived part of the chat state. */
+export interface ChatData {
+  /** Most recently updated first. */
+  conversations: ConversationView[];
+  tasks: Record<string, TaskView>;
+  /** Task ids per conversation, oldest first. */
+  order: Record<string, string[]>;
+  /** Conversations whose full history we hold (so a missing task there is a gap). */
+  loaded: Record<string, true>;
+}
+
+/**
+ * Everything that changes ChatData goes through one queue, in arrival order: server events,
+ * and the answers to our own requests (whose replies share the socket with the events).
+ */
+export type Incoming =
+  | TaskEvent
+  | { type: 'history'; conversationId: string; tasks: TaskView[] }
+  | { type: 'conversations'; conversations: ConversationView[] }
+  | { type: 'sent'; conversation: ConversationView; task: TaskView; created: boolean }
+  /** After a reconnect: what we hold may have missed events. */
+  | { type: 'invalidate' };
+
+export interface BatchResult {
+  data: ChatData;
+  /** Conversations whose history has a gap and must be fetched again. */
+  refetch: string[];
+  /** An event named a conversation we do not list: the list is stale. */
+  listStale: boolean;
+}
+
+export const emptyChatData = (): ChatData => ({
+  conversations: [],
+  tasks: {},
+  order: {},
+  loaded: {},
+});
+
+const isTerminal = (state: TaskState): boolean => TERMINAL_STATES.includes(state);
+
+const stateRank = (state: TaskState): number =>
+  isTerminal(state) ? 3 : state === 'running' ? 2 : state === 'queued' ? 0 : 1;
+
+const byCreation = (a: TaskView, b: TaskView): number =>
+  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+const byRecency = (a: ConversationView, b: ConversationView): number => b.updatedAt - a.updatedAt;
+
+/**
+ * Which of two views of one task to keep. Snapshots and history can arrive out of order with
+ * deltas (Electron IPC and the event port are separate channels), so an older view must not
+ * overwrite a newer one, and a running task keeps the longer text we already streamed.
+ */
+export function mergeTask(existing: TaskView | undefined, incoming: TaskView): TaskView {
+  if (!existing) return incoming;
+  if (incoming.updatedAt < existing.updatedAt) return existing;
+  if (
+    incoming.updatedAt === existing.updatedAt &&
+    stateRank(incoming.state) < stateRank(existing.state)
+  ) {
+    return existing;
+  }
+  const keepStreamed =
+    incoming.state === 'running' &&
+    existing.state === 'running' &&
+    incoming.attempts === existing.attempts &&
+    existing.output.length > incoming.output.length &&
+    existing.output.startsWith(incoming.output);
+  return keepStreamed ? { ...incoming, output: existing.output } : incoming;
+}
+
+/** Applies a batch of incoming items, copying each collection at most once. */
+export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchResult {
+  let { conversations, tasks, order, loaded } = data;
+  let tasksCopied = false;
+  let orderCopied = false;
+  const refetch = new Set<string>();
+  /** Conversations of tasks new to us; checked against the list once the batch is done. */
+  const touched = new Set<string>();
+
+  const writeTask = (task: TaskView): void => {
+    if (!tasksCopied) tasks = { ...tasks };
+    tasksCopied = true;
+    tasks[task.id] = task;
+  };
+  const writeOrder = (conversationId: string, ids: string[]): void => {
+    if (!orderCopied) order = { ...order };
+    orderCopied = true;
+    order[conversationId] = ids;
+  };
+  const upsertConversation = (conversation: ConversationView): void => {
+    const rest = conversations.filter((c) => c.id !== conversation.id);
+    conversations = [...rest, conversation].sort(byRecency);
+  };
+  const putTask = (incoming: TaskView): void => {
+    const existing = tasks[incoming.id];
+    const merged = mergeTask(existing, incoming);
+    if (merged !== existing) writeTask(merged);
+    if (existing) return;
+    const ids = order[incoming.conversationId] ?? [];
+    const last = ids.length > 0 ? tasks[ids[ids.length - 1] ?? ''] : undefined;
+    // Usually the newest task: append; sort only when something arrived out of order.
+    const next = [...ids, incoming.id];
+    if (last && byCreation(last, incoming) > 0) {
+      next.sort((a, b) => byCreation(tasks[a] ?? incoming, tasks[b] ?? incoming));
+    }
+    writeOrder(incoming.conversationId, next);
+    touched.add(incoming.conversationId);
+  };
+  const appendDelta = (event: Extract<TaskEvent, { type: 'delta' }>): void => {
+    const task = tasks[event.taskId];
+    if (!task) {
+      if (loaded[event.conversationId]) refetch.add(event.conversationId);
+      return;
+    }
+    if (isTerminal(task.state)) return; // the final snapshot already holds all the text
+    const length = task.output.length;
+    if (event.offset > length) {
+      // Text went missing between what we hold and this delta: only the server has it.
+      if (loaded[event.conversationId]) refetch.add(event.conversationId);
+      return;
+    }
+    // offset < length: we already have the start of this text; keep only the new tail.
+    const tail = event.text.slice(length - event.offset);
+    if (tail.length > 0) writeTask({ ...task, output: task.output + tail });
+  };
+
+  for (const item of items) {
+    switch (item.type) {
+      case 'task':
+        putTask(item.task);
+        break;
+      case 'delta':
+        appendDelta(item);
+        break;
+      case 'conversation':
+        upsertConversation(item.conversation);
+        break;
+      case 'conversations':
+        conversations = [...item.conversations].sort(byRecency);
+        break;
+      case 'sent':
+        upsertConversation(item.conversation);
+        putTask(item.task);
+        if (item.created) loaded = { ...loaded, [item.conversation.id]: true };
+        break;
+      case 'history': {
+        for (const task of item.tasks) {
+          const merged = mergeTask(tasks[task.id], task);
+          if (merged !== tasks[task.id]) writeTask(merged);
+        }
+        // Keep tasks we hold that the history does not list yet (created after it was read):
+        // the server never deletes a task a client is showing.
+        const ids = new Set([
+          ...(order[item.conversationId] ?? []),
+          ...item.tasks.map((t) => t.id),
+        ]);
+        const views = [...ids].flatMap((id) => tasks[id] ?? []);
+        writeOrder(
+          item.conversationId,
+          views.sort(byCreation).map((t) => t.id),
+        );
+        loaded = { ...loaded, [item.conversationId]: true };
+        refetch.delete(item.conversationId);
+        break;
+      }
+      case 'invalidate':
+        loaded = {};
+        break;
+    }
+  }
+  const listStale = [...touched].some((id) => !conversations.some((c) => c.id === id));
+  return { data: { conversations, tasks, order, loaded }, refetch: [...refetch], listStale };
+}

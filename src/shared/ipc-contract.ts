@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ConversationViewSchema, MAX_INPUT_CHARS, TaskViewSchema } from './task.ts';
+
+/**
+ * The one IPC contract: every command the renderer can invoke, with the zod schemas of its
+ * params and result. Electron IPC (channel `clawdesk:<method>`), the headless WebSocket bridge
+ * and the renderer's typed client are all derived from this table.
+ */
+export const apiContract = {
+  'conversations.list': {
+    params: z.object({}).strict(),
+    result: z.array(ConversationViewSchema),
+  },
+  'chat.history': {
+    params: z.object({ conversationId: z.string().min(1).max(64) }).strict(),
+    result: z.array(TaskViewSchema),
+  },
+  'chat.send': {
+    params: z
+      .object({
+        /** Omitted: start a new conversation titled after the message. */
+        conversationId: z.string().min(1).max(64).optional(),
+        text: z
+          .string()
+          .refine((t) => t.trim().length > 0, 'message is empty')
+          .refine((t) => t.length <= MAX_INPUT_CHARS, 'message is larger than 10 MB'),
+      })
+      .strict(),
+    result: z.object({ conversation: ConversationViewSchema, task: TaskViewSchema }),
+  },
+} as const;
+
+export type ApiMethod = keyof typeof apiContract;
+export type ApiParams<M extends ApiMethod> = z.input<(typeof apiContract)[M]['params']>;
+export type ApiResult<M extends ApiMethod> = z.infer<(typeof apiContract)[M]['result']>;
+export const API_METHODS = Object.keys(apiContract) as ApiMethod[];
+
+export const ipcChannel = (method: ApiMethod): string => `clawdesk:${method}`;
+/** Main → preload: carries the MessagePort of the event stream. */
+export const EVENT_PORT_CHANNEL = 'clawdesk:event-port';
+
+/** The stream of task events main pushes to every window. */
+export const TaskEventSchema = z.discriminatedUnion('type', [
+  /** A task changed state (or was created): the whole view, output included. */
+  z.object({ type: z.literal('task'), task: TaskViewSchema }),
+  /** Streamed text; `offset` is the output length before it, so a client can drop overlaps. */
+  z.object({
+    type: z.literal('delta'),
+    taskId: z.string(),
+    conversationId: z.string(),
+    offset: z.number().int().nonnegative(),
+    text: z.string(),
+  }),
+  z.object({ type: z.literal('conversation'), conversation: ConversationViewSchema }),
+]);
+export type TaskEvent = z.infer<typeof TaskEventSchema>;
+
+/** Errors crossing a process boundary: a code the UI can switch on and a sentence for people. */
+export const ApiErrorSchema = z.object({
+  code: z.enum(['invalid_params', 'not_found', 'unknown_method', 'refused', 'internal']),
+  message: z.string(),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** What every command handler answers: a result or a named error, never a thrown stack. */
+export type ApiOutcome<M extends ApiMethod> =
+  { ok: true; result: ApiResult<M> } | { ok: false; error: ApiError };
+
+/** The typed API the renderer uses, whether preload or the WebSocket bridge provides it. */
+export interface ClawDeskApi {
+  invoke<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
+  /** Subscribe to task events; returns the unsubscribe function. */
+  onEvent(listener: (event: TaskEvent) => void): () => void;
+}
+
+/** Thrown by a client when a command was refused; keeps the code for the UI. */
+export class ApiCallError extends Error {
+  readonly code: ApiError['code'];
+  constructor(error: ApiError) {
+    super(error.message);
+    this.name = 'ApiCallError';
+    this.code = error.code;
+  }
+}

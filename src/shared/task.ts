@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Task lifecycle (DESIGN.md "Tasks"). `interrupted` = was running when the app died. */
+export const TaskStateSchema = z.enum([
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+  'paused',
+  'interrupted',
+]);
+export type TaskState = z.infer<typeof TaskStateSchema>;
+
+export const TERMINAL_STATES: readonly TaskState[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+];
+
+export const LaneSchema = z.enum(['interactive', 'short', 'long']);
+export type Lane = z.infer<typeof LaneSchema>;
+
+/** Error codes a user can act on; the message says what happened in words. */
+export const ErrorCodeSchema = z.enum([
+  'gateway_unreachable',
+  'unauthorized',
+  'rate_limited',
+  'upstream_error',
+  'stream_error',
+  'stall_timeout',
+  'timeout',
+  'bad_response',
+  'aborted',
+  'worker_crashed',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const TaskErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+});
+export type TaskError = z.infer<typeof TaskErrorSchema>;
+
+export const UsageSchema = z.object({
+  promptTokens: z.number().int().nonnegative().optional(),
+  completionTokens: z.number().int().nonnegative().optional(),
+  totalTokens: z.number().int().nonnegative().optional(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** What the UI sees of a task. Timestamps are epoch milliseconds. */
+export const TaskViewSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  lane: LaneSchema,
+  state: TaskStateSchema,
+  prompt: z.string(),
+  output: z.string(),
+  error: TaskErrorSchema.nullable(),
+  attempts: z.number().int().nonnegative(),
+  maxAttempts: z.number().int().positive(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  finishedAt: z.number().nullable(),
+});
+export type TaskView = z.infer<typeof TaskViewSchema>;
+
+export const ConversationViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type ConversationView = z.infer<typeof ConversationViewSchema>;
+
+/** Upper bound of one chat message, so a paste cannot fill the database (DESIGN.md: 10 MB input). */
+export const MAX_INPUT_CHARS = 10 * 1024 * 1024;

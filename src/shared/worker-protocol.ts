@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { TaskErrorSchema, UsageSchema } from './task.ts';
+
+/**
+ * Messages between main and a worker process (Electron utilityProcess or child_process.fork).
+ * Both sides parse what they receive with these schemas: a worker is a separate process and
+ * its messages are input like any other.
+ */
+
+export const GatewayConfigSchema = z.object({
+  /** Base URL of the OpenClaw gateway, e.g. http://127.0.0.1:18790 */
+  url: z.string().url(),
+  token: z.string(),
+  agentId: z.string().min(1),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+
+export const JobTimeoutsSchema = z.object({
+  /** Until the response headers arrive. */
+  headersMs: z.number().int().positive(),
+  /** Longest silence allowed between two bytes of the body (OpenClaw sends no keep-alive). */
+  stallMs: z.number().int().positive(),
+  /** Whole run, headers to [DONE]. */
+  totalMs: z.number().int().positive(),
+});
+export type JobTimeouts = z.infer<typeof JobTimeoutsSchema>;
+
+export const JobSchema = z.object({
+  taskId: z.string(),
+  attempt: z.number().int().positive(),
+  /** Only the new user message: OpenClaw keeps the history for the session key. */
+  text: z.string(),
+  sessionKey: z.string().min(1),
+  gateway: GatewayConfigSchema,
+  timeouts: JobTimeoutsSchema,
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export const MainToWorkerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run'), job: JobSchema }),
+  z.object({ type: z.literal('abort'), taskId: z.string(), attempt: z.number().int().positive() }),
+  z.object({ type: z.literal('shutdown') }),
+]);
+export type MainToWorker = z.infer<typeof MainToWorkerSchema>;
+
+const jobRef = { taskId: z.string(), attempt: z.number().int().positive() };
+
+export const WorkerToMainSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), pid: z.number().int() }),
+  z.object({ type: z.literal('delta'), ...jobRef, text: z.string() }),
+  z.object({
+    type: z.literal('succeeded'),
+    ...jobRef,
+    usage: UsageSchema.nullable(),
+    finishReason: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal('failed'),
+    ...jobRef,
+    error: TaskErrorSchema,
+    /** Worth another attempt (network, 5xx, stall); false for a refused token or bad request. */
+    retryable: z.boolean(),
+    status: z.number().int().nullable(),
+  }),
+]);
+export type WorkerToMain = z.infer<typeof WorkerToMainSchema>;

@@ -1,0 +1,201 @@
+import { Agent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+import type { Job } from '../shared/worker-protocol.ts';
+import { networkError } from './network-error.ts';
+import { RunGuard } from './run-guard.ts';
+import { CompletionStream, toUsage } from './sse-stream.ts';
+import type { CompletionOutcome } from './sse-stream.ts';
+import { UpstreamError, gatewayMessage, httpStatusError } from './upstream-error.ts';
+
+export type { CompletionOutcome } from './sse-stream.ts';
+export { UpstreamError } from './upstream-error.ts';
+
+export interface StreamChatOptions {
+  signal?: AbortSignal;
+  /** Each piece of assistant text, in order, as soon as it arrives. */
+  onDelta: (text: string) => void;
+}
+
+/**
+ * undici's own timers stay as a backstop a little behind ours, so that our RunGuard (which
+ * knows why it fired) normally wins; neither is left at undici's 300 s default.
+ */
+const UNDICI_BACKSTOP_MS = 1_000;
+/** Enough of an error body to quote the gateway; more is a proxy page nobody reads. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * Sends one user message to OpenClaw's `POST /v1/chat/completions` and streams the answer.
+ * Resolves with usage and finish reason after `data: [DONE]`; rejects only with an
+ * UpstreamError whose message says what went wrong in words and never contains the token.
+ */
+export async function streamChat(job: Job, options: StreamChatOptions): Promise<CompletionOutcome> {
+  const origin = safeOrigin(job.gateway.url);
+  const guard = new RunGuard(job.timeouts, options.signal);
+  const dispatcher = new Agent({
+    headersTimeout: job.timeouts.headersMs + UNDICI_BACKSTOP_MS,
+    bodyTimeout: job.timeouts.stallMs + UNDICI_BACKSTOP_MS,
+  });
+  let afterHeaders = false;
+  try {
+    const response = await request(endpoint(job.gateway.url), {
+      method: 'POST',
+      headers: requestHeaders(job),
+      body: JSON.stringify(requestBody(job)),
+      signal: guard.signal,
+      dispatcher,
+    });
+    afterHeaders = true;
+    guard.headersReceived();
+    // Nothing reaches the caller once the run is stopped, even from a chunk already read.
+    const onDelta = (text: string): void => {
+      if (!guard.signal.aborted) options.onDelta(text);
+    };
+    return await readAnswer(response, guard, onDelta);
+  } catch (err) {
+    const failure =
+      guard.error(err) ??
+      (err instanceof UpstreamError ? err : networkError(err, origin, afterHeaders, job.timeouts));
+    throw redact(failure, job.gateway.token);
+  } finally {
+    guard.dispose();
+    dispatcher.destroy().catch(() => undefined);
+  }
+}
+
+function requestBody(job: Job): Record<string, unknown> {
+  return {
+    model: `openclaw/${job.gateway.agentId}`,
+    stream: true,
+    // Only the new message: OpenClaw keeps the conversation under the session key.
+    messages: [{ role: 'user', content: job.text }],
+    user: job.sessionKey,
+  };
+}
+
+function requestHeaders(job: Job): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    'x-openclaw-agent-id': job.gateway.agentId,
+    'x-openclaw-session-key': job.sessionKey,
+  };
+  // A gateway bound to loopback may run without auth; "Bearer " with nothing is never right.
+  if (job.gateway.token) headers.authorization = `Bearer ${job.gateway.token}`;
+  return headers;
+}
+
+function endpoint(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/v1/chat/completions`;
+}
+
+/** Scheme, host and port only: no path, and no credentials someone put in the URL. */
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'the configured gateway URL';
+  }
+}
+
+async function readAnswer(
+  response: Dispatcher.ResponseData,
+  guard: RunGuard,
+  onDelta: (text: string) => void,
+): Promise<CompletionOutcome> {
+  const { statusCode, headers, body } = response;
+  if (statusCode !== 200) {
+    throw httpStatusError(statusCode, headers, await readText(body, guard));
+  }
+  const type = String(headers['content-type'] ?? '');
+  if (!type.includes('text/event-stream')) {
+    return readWholeAnswer(type, await readText(body, guard), onDelta);
+  }
+  const stream = new CompletionStream(onDelta);
+  const decoder = new TextDecoder();
+  for await (const bytes of body as AsyncIterable<Uint8Array>) {
+    guard.touch();
+    stream.feed(decoder.decode(bytes, { stream: true }));
+    if (stream.failure) throw stream.failure;
+    // Leaving the loop destroys the body; nothing after [DONE] matters.
+    if (stream.done) return stream.outcome();
+  }
+  stream.feed(decoder.decode());
+  if (stream.failure) throw stream.failure;
+  if (stream.done) return stream.outcome();
+  throw new UpstreamError({
+    code: 'stream_error',
+    message: 'the gateway closed the stream before [DONE]; the answer may be incomplete',
+    retryable: true,
+    status: 200,
+  });
+}
+
+async function readText(body: AsyncIterable<Uint8Array>, guard: RunGuard): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const bytes of body) {
+    guard.touch();
+    text += decoder.decode(bytes, { stream: true });
+    if (text.length >= MAX_ERROR_BODY) break;
+  }
+  return text + decoder.decode();
+}
+
+const WholeAnswerSchema = z.object({
+  choices: z.tuple(
+    [z.object({ message: z.object({ content: z.string() }), finish_reason: z.string().nullish() })],
+    z.unknown(),
+  ),
+  usage: z.unknown().optional(),
+});
+
+/**
+ * A 200 that is not an event stream: a gateway (or proxy) that ignored `stream: true`. Accept a
+ * complete chat.completion as one delta; anything else is not an answer.
+ */
+function readWholeAnswer(
+  type: string,
+  text: string,
+  onDelta: (text: string) => void,
+): CompletionOutcome {
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Not JSON: reported below as not an answer.
+  }
+  const answer = WholeAnswerSchema.safeParse(json);
+  if (answer.success) {
+    const [choice] = answer.data.choices;
+    if (choice.message.content) onDelta(choice.message.content);
+    return { usage: toUsage(answer.data.usage), finishReason: choice.finish_reason ?? null };
+  }
+  if (json && typeof json === 'object' && 'error' in json) {
+    throw new UpstreamError({
+      code: 'upstream_error',
+      message: `gateway reported an error: ${gatewayMessage(text)}`,
+      retryable: true,
+      status: 200,
+    });
+  }
+  throw new UpstreamError({
+    code: 'bad_response',
+    message: `gateway answered HTTP 200 with ${type || 'no content-type'} instead of an event stream`,
+    retryable: false,
+    status: 200,
+  });
+}
+
+/** Defence in depth: a gateway that echoes the token back must not get it into our logs or UI. */
+function redact(error: UpstreamError, token: string): UpstreamError {
+  if (token.length < 4 || !error.message.includes(token)) return error;
+  return new UpstreamError({
+    code: error.code,
+    message: error.message.split(token).join('[redacted]'),
+    retryable: error.retryable,
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+  });
+}

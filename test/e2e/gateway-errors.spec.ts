@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { chatPage } from './support/chat-page.ts';
+import { E2E_ENV, fromEnv } from './support/env.ts';
+import { closedPort, startHeadless, type HeadlessProcess } from './support/headless.ts';
+
+/**
+ * Each case runs its own headless server with a broken gateway setting; the shared one stays
+ * healthy for the other specs.
+ */
+let server: HeadlessProcess | undefined;
+test.afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+const SCREENSHOT = resolve(import.meta.dirname, '../../test-results/screenshots/gateway-error.png');
+
+// The worker retries network failures with backoff before it gives up.
+const FAILED = { timeout: 75_000 };
+
+test('a gateway that is not running: the message fails with "connection refused"', async ({
+  page,
+}) => {
+  const port = await closedPort();
+  server = await startHeadless({
+    name: 'refused',
+    gatewayUrl: `http://127.0.0.1:${port}`,
+    gatewayToken: 'any-token',
+  });
+  const chat = chatPage(page);
+  await page.goto(server.url);
+  await chat.send('is anyone there?');
+
+  const message = chat.message('is anyone there?');
+  await expect(message).toHaveAttribute('data-state', 'failed', FAILED);
+  await expect(message.getByTestId('state')).toHaveText('Failed');
+  await expect(message.getByRole('alert')).toContainText(
+    `connection refused at http://127.0.0.1:${port}`,
+  );
+  await expect(chat.composer).toBeEditable();
+  await page.screenshot({ path: SCREENSHOT });
+});
+
+test('a wrong gateway token: the message fails saying the gateway rejected it', async ({
+  page,
+}) => {
+  server = await startHeadless({
+    name: 'bad-token',
+    gatewayUrl: fromEnv(E2E_ENV.gatewayUrl),
+    gatewayToken: 'not-the-token',
+  });
+  const chat = chatPage(page);
+  await page.goto(server.url);
+  await chat.send('let me in');
+
+  const message = chat.message('let me in');
+  await expect(message).toHaveAttribute('data-state', 'failed', FAILED);
+  await expect(message.getByRole('alert')).toContainText(/gateway rejected the token/i);
+});

@@ -1,0 +1,190 @@
+/**
+ * The renderer's store under Node, without a browser: a scripted API and frames advanced by
+ * hand. These rules (overlapping and missing stream text, one render per frame, resync) are
+ * hard to provoke reliably through a real server.
+ */
+import { expect, test } from '@playwright/test';
+import type { ApiMethod, ApiParams, ApiResult, TaskEvent } from '../../src/shared/ipc-contract.ts';
+import type { ConversationView, TaskView } from '../../src/shared/task.ts';
+import type { ConnectionStatus, RendererApi } from '../../src/renderer/src/api/types.ts';
+import { applyBatch, emptyChatData } from '../../src/renderer/src/store/apply-batch.ts';
+import { createChatStore } from '../../src/renderer/src/store/chat-store.ts';
+
+const conversation = (id: string, updatedAt = 1): ConversationView => ({
+  id,
+  title: `title ${id}`,
+  createdAt: 1,
+  updatedAt,
+});
+
+const task = (id: string, patch: Partial<TaskView> = {}): TaskView => ({
+  id,
+  conversationId: 'c1',
+  lane: 'interactive',
+  state: 'running',
+  prompt: `prompt ${id}`,
+  output: '',
+  error: null,
+  attempts: 1,
+  maxAttempts: 3,
+  createdAt: 10,
+  updatedAt: 10,
+  finishedAt: null,
+  ...patch,
+});
+
+const delta = (taskId: string, offset: number, text: string): TaskEvent => ({
+  type: 'delta',
+  taskId,
+  conversationId: 'c1',
+  offset,
+  text,
+});
+
+test.describe('applyBatch', () => {
+  const loaded = applyBatch(emptyChatData(), [
+    { type: 'conversations', conversations: [conversation('c1')] },
+    { type: 'history', conversationId: 'c1', tasks: [task('t1', { output: 'Hello' })] },
+  ]).data;
+
+  test('appends in order, keeps only the new tail of an overlap', () => {
+    const { data, refetch } = applyBatch(loaded, [
+      delta('t1', 5, ', wor'),
+      delta('t1', 7, 'world'), // "wo" again, then "rld"
+      delta('t1', 3, 'lo'), // nothing new
+    ]);
+    expect(data.tasks.t1?.output).toBe('Hello, world');
+    expect(refetch).toEqual([]);
+  });
+
+  test('a gap asks for the history instead of guessing', () => {
+    const { data, refetch } = applyBatch(loaded, [delta('t1', 9, 'lost')]);
+    expect(data.tasks.t1?.output).toBe('Hello');
+    expect(refetch).toEqual(['c1']);
+  });
+
+  test('an older snapshot does not undo a newer one', () => {
+    const done = task('t1', { state: 'succeeded', output: 'Hello!', updatedAt: 20 });
+    const { data } = applyBatch(loaded, [
+      { type: 'task', task: done },
+      { type: 'task', task: task('t1', { state: 'running', updatedAt: 15 }) },
+      delta('t1', 6, 'late'),
+    ]);
+    expect(data.tasks.t1).toEqual(done);
+  });
+
+  test('new tasks are listed oldest first, and an unknown conversation marks the list stale', () => {
+    const { data, listStale } = applyBatch(loaded, [
+      { type: 'task', task: task('t3', { createdAt: 30 }) },
+      { type: 'task', task: task('t2', { createdAt: 20 }) },
+      { type: 'task', task: task('x1', { conversationId: 'c9' }) },
+    ]);
+    expect(data.order.c1).toEqual(['t1', 't2', 't3']);
+    expect(listStale).toBe(true);
+  });
+});
+
+/** A RendererApi whose answers and events the test controls. */
+function scriptedApi(answers: { [M in ApiMethod]?: (params: ApiParams<M>) => ApiResult<M> }) {
+  const calls: Array<{ method: ApiMethod; params: unknown }> = [];
+  const listeners = { event: new Set<(e: TaskEvent) => void>(), resync: new Set<() => void>() };
+  const api: RendererApi = {
+    invoke<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+      calls.push({ method, params });
+      const answer = answers[method] as ((p: ApiParams<M>) => ApiResult<M>) | undefined;
+      return answer ? Promise.resolve(answer(params)) : Promise.reject(new Error(`no ${method}`));
+    },
+    onEvent: (listener) => (listeners.event.add(listener), () => listeners.event.delete(listener)),
+    onStatus: (listener: (status: ConnectionStatus) => void) => (listener('online'), () => {}),
+    onResync: (listener) => (
+      listeners.resync.add(listener),
+      () => listeners.resync.delete(listener)
+    ),
+  };
+  const emit = (event: TaskEvent): void => listeners.event.forEach((l) => l(event));
+  const resync = (): void => listeners.resync.forEach((l) => l());
+  return { api, calls, emit, resync };
+}
+
+/** Frames run only when the test says so. */
+function manualFrames() {
+  const pending = new Set<() => void>();
+  return {
+    schedule: (run: () => void) => (pending.add(run), () => pending.delete(run)),
+    frame: () => [...pending].forEach((run) => run()),
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+test.describe('chat store', () => {
+  test('opens the most recent conversation and applies a burst of events in one update', async () => {
+    const { api, calls, emit } = scriptedApi({
+      'conversations.list': () => [conversation('c0', 1), conversation('c1', 5)],
+      'chat.history': () => [task('t1')],
+    });
+    const frames = manualFrames();
+    const store = createChatStore(api, frames.schedule);
+    await settle();
+    frames.frame();
+    await settle();
+    frames.frame();
+    expect(store.getState().currentId).toBe('c1');
+    expect(calls.map((c) => c.method)).toEqual(['conversations.list', 'chat.history']);
+
+    let updates = 0;
+    store.subscribe(() => updates++);
+    for (let i = 0; i < 100; i++) emit(delta('t1', i, 'x'));
+    expect(updates).toBe(0);
+    frames.frame();
+    expect(updates).toBe(1);
+    expect(store.getState().tasks.t1?.output).toBe('x'.repeat(100));
+  });
+
+  test('sending without a conversation creates and selects one, once', async () => {
+    const created = conversation('new', 9);
+    let sends = 0;
+    const { api, calls } = scriptedApi({
+      'conversations.list': () => [],
+      'chat.send': (params) => {
+        sends++;
+        return {
+          conversation: created,
+          task: task(`t${sends}`, { conversationId: 'new', prompt: params.text, state: 'queued' }),
+        };
+      },
+    });
+    const frames = manualFrames();
+    const store = createChatStore(api, frames.schedule);
+    await settle();
+    store.getState().newChat();
+    // Two quick sends: the second must join the conversation the first creates.
+    const [a, b] = await Promise.all([store.getState().send('one'), store.getState().send('two')]);
+    expect([a, b]).toEqual([true, true]);
+    const sendParams = calls.filter((c) => c.method === 'chat.send').map((c) => c.params);
+    expect(sendParams).toEqual([{ text: 'one' }, { conversationId: 'new', text: 'two' }]);
+    expect(store.getState().currentId).toBe('new');
+    expect(store.getState().order.new).toEqual(['t1', 't2']);
+  });
+
+  test('after a reconnect it reads the list and the open conversation again', async () => {
+    const { api, calls, resync } = scriptedApi({
+      'conversations.list': () => [conversation('c1')],
+      'chat.history': () => [task('t1', { output: 'fresh' })],
+    });
+    const frames = manualFrames();
+    const store = createChatStore(api, frames.schedule);
+    await settle();
+    frames.frame();
+    await settle();
+    frames.frame();
+    calls.length = 0;
+    resync();
+    await settle();
+    frames.frame();
+    await settle();
+    frames.frame();
+    expect(calls.map((c) => c.method)).toEqual(['conversations.list', 'chat.history']);
+    expect(store.getState().tasks.t1?.output).toBe('fresh');
+  });
+});
