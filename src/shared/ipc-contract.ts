@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ConversationViewSchema, MAX_INPUT_CHARS, TaskViewSchema } from './task.ts';
+import { ConversationViewSchema, LaneSchema, MAX_INPUT_CHARS, TaskViewSchema } from './task.ts';
+
+const taskRef = z.object({ taskId: z.string().min(1).max(64) }).strict();
 
 /**
  * The one IPC contract: every command the renderer can invoke, with the zod schemas of its
@@ -24,10 +26,16 @@ export const apiContract = {
           .string()
           .refine((t) => t.trim().length > 0, 'message is empty')
           .refine((t) => t.length <= MAX_INPUT_CHARS, 'message is larger than 10 MB'),
+        /** Chat messages default to `interactive`; "run as background task" sends `long`. */
+        lane: LaneSchema.optional(),
       })
       .strict(),
     result: z.object({ conversation: ConversationViewSchema, task: TaskViewSchema }),
   },
+  'tasks.pause': { params: taskRef, result: TaskViewSchema },
+  'tasks.resume': { params: taskRef, result: TaskViewSchema },
+  'tasks.cancel': { params: taskRef, result: TaskViewSchema },
+  'tasks.retry': { params: taskRef, result: TaskViewSchema },
 } as const;
 
 export type ApiMethod = keyof typeof apiContract;

@@ -47,6 +47,8 @@ const jobRef = { taskId: z.string(), attempt: z.number().int().positive() };
 
 export const WorkerToMainSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
+  /** Sent every second whatever the worker does: a worker that stops sending it is hung. */
+  z.object({ type: z.literal('heartbeat'), rssBytes: z.number().int().nonnegative() }),
   z.object({ type: z.literal('delta'), ...jobRef, text: z.string() }),
   z.object({
     type: z.literal('succeeded'),
@@ -61,6 +63,8 @@ export const WorkerToMainSchema = z.discriminatedUnion('type', [
     /** Worth another attempt (network, 5xx, stall); false for a refused token or bad request. */
     retryable: z.boolean(),
     status: z.number().int().nullable(),
+    /** From the gateway's Retry-After / retry-after-ms on a 429, when it gave one. */
+    retryAfterMs: z.number().int().nonnegative().nullable().default(null),
   }),
 ]);
 export type WorkerToMain = z.infer<typeof WorkerToMainSchema>;

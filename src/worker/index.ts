@@ -8,6 +8,8 @@ import { createWorker } from './worker.ts';
 
 /** A job that does not end after being aborted must not keep a dying worker alive. */
 const SHUTDOWN_GRACE_MS = 2_000;
+/** Main kills a worker whose heartbeats stop (hung) or whose memory grows past its limit. */
+const HEARTBEAT_MS = 1_000;
 
 const log = (line: string): void => {
   process.stderr.write(`[worker ${process.pid}] ${line}\n`);
@@ -35,3 +37,5 @@ const worker = createWorker({
 transport.onMessage((data) => worker.receive(data));
 transport.onDisconnect(() => void exit('parent disconnected'));
 transport.send({ type: 'ready', pid: process.pid });
+const beat = (): void => transport.send({ type: 'heartbeat', rssBytes: process.memoryUsage.rss() });
+setInterval(beat, HEARTBEAT_MS).unref();

@@ -109,6 +109,7 @@ function failed(job: Job, error: UpstreamError): WorkerToMain {
     error: error.toTaskError(),
     retryable: error.retryable,
     status: error.status,
+    retryAfterMs: error.retryAfterMs,
   };
 }
 

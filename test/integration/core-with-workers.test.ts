@@ -91,6 +91,38 @@ describe('core with real worker processes', () => {
     expect(spawned.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('replaces a hung worker (stopped with SIGSTOP) and finishes its task on another', async () => {
+    await core.close();
+    core = createCore({
+      dbPath: join(dir.path, 'db-hung.sqlite'),
+      settings: defaultSettings({
+        gateway: { url: gateway.url, token: gateway.token, agentId: 'main' },
+        workerCount: 1,
+        heartbeatTimeoutMs: 1500,
+      }),
+      spawnWorker: () => {
+        const w = spawnChildWorker(WORKER_ENTRY);
+        spawned.push(w);
+        return w;
+      },
+      log: () => {},
+    });
+    spawned.length = 0;
+    gateway.configure({
+      chunkDelayMs: 40,
+      reply: (t) => `Reply to ${t}, streamed slowly in many parts`,
+    });
+    const { task, conversation } = await send('hang');
+    for (let i = 0; i < 500 && gateway.stats.inFlight === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const victim = spawned[0]?.pid as number;
+    process.kill(victim, 'SIGSTOP');
+    const [done] = await settled(conversation.id, 1);
+    expect(done).toMatchObject({ id: task.id, state: 'succeeded', attempts: 2 });
+    expect(done?.output).toBe('Reply to hang, streamed slowly in many parts');
+    expect(() => process.kill(victim, 0)).toThrow(); // the hung one is gone
+  });
+
   it('says which: connection refused at the URL, or a rejected token', async () => {
     await core.close();
     core = createCore({

@@ -1,73 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type ClawDeskCore } from '../../src/main/core/core.ts';
-import { defaultSettings } from '../../src/main/core/settings.ts';
-import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
 import type { TaskView } from '../../src/shared/task.ts';
-import { scriptedSpawner, type ScriptedWorker } from '../helpers/scripted-worker.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
-
-const tick = () => new Promise((r) => setImmediate(r));
-
-async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { ScriptedCore, tick, until } from '../helpers/scripted-core.ts';
 
 describe('core with scripted workers', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let core: ClawDeskCore;
-  let workers: ScriptedWorker[];
-  let events: TaskEvent[];
-  const dbPath = () => `${dir.path}/db.sqlite`;
-  const settings = defaultSettings({
-    gateway: { url: 'http://127.0.0.1:1', token: 'secret-token', agentId: 'main' },
-    workerCount: 1,
-    maxAttempts: 2,
-  });
-
-  function start(): void {
-    const spawner = scriptedSpawner();
-    workers = spawner.workers;
-    events = [];
-    core = createCore({ dbPath: dbPath(), settings, spawnWorker: spawner.spawn, log: () => {} });
-    core.onEvent((e) => events.push(e));
-  }
-
-  async function send(text: string, conversationId?: string) {
-    const outcome = await core.dispatch('chat.send', { text, conversationId });
-    if (!outcome.ok) throw new Error(outcome.error.message);
-    return outcome.result as { conversation: { id: string }; task: TaskView };
-  }
-
-  async function history(conversationId: string): Promise<TaskView[]> {
-    const outcome = await core.dispatch('chat.history', { conversationId });
-    if (!outcome.ok) throw new Error(outcome.error.message);
-    return outcome.result as TaskView[];
-  }
+  let c: ScriptedCore;
+  const workers = () => c.workers;
+  const events = () => c.events;
+  const send = (text: string, conversationId?: string) => c.send(text, conversationId);
+  const history = (conversationId: string): Promise<TaskView[]> =>
+    c.call('chat.history', { conversationId });
 
   beforeEach(() => {
-    dir = tempDir();
-    start();
+    c = new ScriptedCore();
   });
-  afterEach(async () => {
-    await core.close();
-    dir.cleanup();
-  });
+  afterEach(() => c.close());
 
   it('answers a send with a queued task before any worker runs it', async () => {
     const { task, conversation } = await send('hello there');
     expect(task.state).toBe('queued');
     expect(conversation.id).toBe(task.conversationId);
-    expect(events.map((e) => e.type)).toEqual(['conversation', 'task']);
+    expect(events().map((e) => e.type)).toEqual(['conversation', 'task']);
   });
 
   it('runs a task on a worker once it is ready, with the session key of its conversation', async () => {
     const { task, conversation } = await send('hello');
-    const worker = await until(() => workers[0], 'a worker to start');
+    const worker = await until(() => workers()[0], 'a worker to start');
     expect(worker.received).toEqual([]); // not before it said ready
     worker.emit({ type: 'ready', pid: 1 });
     const job = await until(() => worker.lastRun(), 'a run message');
@@ -91,7 +48,7 @@ describe('core with scripted workers', () => {
     await tick();
     const [done] = await history(conversation.id);
     expect(done).toMatchObject({ state: 'succeeded', output: 'Hello!', attempts: 1 });
-    const deltas = events.filter((e) => e.type === 'delta');
+    const deltas = events().filter((e) => e.type === 'delta');
     expect(deltas.map((d) => d.type === 'delta' && [d.offset, d.text])).toEqual([
       [0, 'Hel'],
       [3, 'lo!'],
@@ -100,7 +57,7 @@ describe('core with scripted workers', () => {
 
   it('ignores messages for a job the worker does not hold, and malformed ones', async () => {
     const { task, conversation } = await send('x');
-    const worker = await until(() => workers[0], 'a worker');
+    const worker = await until(() => workers()[0], 'a worker');
     worker.emit({ type: 'ready', pid: 1 });
     await until(() => worker.lastRun(), 'a run');
     worker.emit({
@@ -124,7 +81,7 @@ describe('core with scripted workers', () => {
 
   it('retries a retryable failure on a new attempt, then records the final failure once', async () => {
     const { task, conversation } = await send('x');
-    const worker = await until(() => workers[0], 'a worker');
+    const worker = await until(() => workers()[0], 'a worker');
     worker.emit({ type: 'ready', pid: 1 });
     await until(() => worker.lastRun(), 'first run');
     const error = {
@@ -172,7 +129,7 @@ describe('core with scripted workers', () => {
 
   it('fails a refused token at once, without burning attempts', async () => {
     const { task, conversation } = await send('x');
-    const worker = await until(() => workers[0], 'a worker');
+    const worker = await until(() => workers()[0], 'a worker');
     worker.emit({ type: 'ready', pid: 1 });
     await until(() => worker.lastRun(), 'a run');
     const error = {
@@ -197,12 +154,12 @@ describe('core with scripted workers', () => {
 
   it('gives the task of a crashed worker to a new worker as a new attempt', async () => {
     const { task, conversation } = await send('x');
-    const first = await until(() => workers[0], 'a worker');
+    const first = await until(() => workers()[0], 'a worker');
     first.emit({ type: 'ready', pid: 1 });
     await until(() => first.lastRun(), 'a run');
     first.emit({ type: 'delta', taskId: task.id, attempt: 1, text: 'partial' });
     first.exit(null, 'SIGKILL');
-    const second = await until(() => workers[1], 'a replacement worker');
+    const second = await until(() => workers()[1], 'a replacement worker');
     second.emit({ type: 'ready', pid: 2 });
     const job = await until(() => second.lastRun(), 'the retried run');
     expect(job.attempt).toBe(2);
@@ -224,7 +181,7 @@ describe('core with scripted workers', () => {
 
   it('after a restart, re-queues what was running and keeps what finished', async () => {
     const a = await send('first');
-    const worker = await until(() => workers[0], 'a worker');
+    const worker = await until(() => workers()[0], 'a worker');
     worker.emit({ type: 'ready', pid: 1 });
     await until(() => worker.lastRun(), 'a run');
     worker.emit({
@@ -237,8 +194,8 @@ describe('core with scripted workers', () => {
     const b = await send('second', a.conversation.id);
     await until(() => (worker.lastRun()?.taskId === b.task.id ? true : undefined), 'second run');
     worker.emit({ type: 'delta', taskId: b.task.id, attempt: 1, text: 'half' });
-    await core.close();
-    start();
+    await c.core.close();
+    c.start();
     const tasks = await history(a.conversation.id);
     expect(tasks.map((t) => [t.prompt, t.state])).toEqual([
       ['first', 'succeeded'],
@@ -248,21 +205,21 @@ describe('core with scripted workers', () => {
   });
 
   it('refuses bad input with a message naming it, and stores nothing', async () => {
-    const empty = await core.dispatch('chat.send', { text: '   ' });
+    const empty = await c.core.dispatch('chat.send', { text: '   ' });
     expect(empty).toMatchObject({
       ok: false,
       error: { code: 'invalid_params', message: expect.stringContaining('message is empty') },
     });
-    const unknown = await core.dispatch('chat.explode', {});
+    const unknown = await c.core.dispatch('chat.explode', {});
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
-    const extra = await core.dispatch('chat.send', { text: 'x', sneaky: 1 });
+    const extra = await c.core.dispatch('chat.send', { text: 'x', sneaky: 1 });
     expect(extra).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
-    const missing = await core.dispatch('chat.send', { text: 'x', conversationId: 'nope' });
+    const missing = await c.core.dispatch('chat.send', { text: 'x', conversationId: 'nope' });
     expect(missing).toMatchObject({
       ok: false,
       error: { code: 'not_found', message: expect.stringContaining('nope') },
     });
-    const list = await core.dispatch('conversations.list', {});
+    const list = await c.core.dispatch('conversations.list', {});
     expect(list).toEqual({ ok: true, result: [] });
   });
 });

@@ -94,15 +94,111 @@ describe('TaskStore', () => {
     ).toBeUndefined();
   });
 
-  it('marks running tasks interrupted at start-up', () => {
+  it('interrupts running tasks, counting the run as a failure only after a crash', () => {
     const conv = store.createConversation('c');
     const a = submit(conv.id);
     const b = submit(conv.id);
     store.claimNext();
-    expect(store.markRunningInterrupted()).toEqual([a.id]);
+    expect(store.interruptRunning(false)).toEqual([a.id]);
     expect(store.get(a.id)?.state).toBe('interrupted');
     expect(store.get(b.id)?.state).toBe('queued');
-    expect(store.attemptsLeft(a.id)).toBe(true);
+    expect(store.listInterrupted()).toEqual([{ id: a.id, attemptsLeft: true }]);
+    store.transition(a.id, 'queued');
+    store.claimNext();
+    store.interruptRunning(true); // 1 failure of 2
+    store.transition(a.id, 'queued');
+    store.claimNext();
+    store.interruptRunning(true); // 2 of 2
+    expect(store.listInterrupted()).toEqual([{ id: a.id, attemptsLeft: false }]);
+  });
+
+  it('spends automatic attempts on failures only, and gives them back on a retry', () => {
+    const conv = store.createConversation('c');
+    const a = submit(conv.id); // maxAttempts 2
+    store.claimNext();
+    store.transition(a.id, 'paused', {}, { state: 'running' });
+    expect(store.attemptsLeft(a.id, 1)).toBe(true);
+    store.transition(a.id, 'queued');
+    store.claimNext();
+    store.transition(a.id, 'queued', { countFailure: true });
+    expect(store.attemptsLeft(a.id)).toBe(true); // one more run…
+    expect(store.attemptsLeft(a.id, 1)).toBe(false); // …and its failure would be the last
+    store.claimNext();
+    store.transition(a.id, 'failed', { countFailure: true });
+    expect(store.attemptsLeft(a.id)).toBe(false);
+    expect(store.get(a.id)?.attempts).toBe(3); // runs started, the guard of stale reports
+    store.transition(a.id, 'queued', { resetFailures: true });
+    expect(store.attemptsLeft(a.id, 1)).toBe(true);
+  });
+
+  it('refuses a submit beyond the unfinished limit, writing nothing', () => {
+    const conv = store.createConversation('c');
+    submit(conv.id);
+    const done = submit(conv.id);
+    store.claimNext();
+    store.claimNext();
+    store.transition(done.id, 'succeeded');
+    expect(store.countUnfinished()).toBe(1);
+    const add = () =>
+      store.submit(
+        { conversationId: conv.id, prompt: 'x', lane: 'short', agentId: 'main', maxAttempts: 1 },
+        2,
+      );
+    add();
+    expect(add).toThrow(/the queue is full: 2 tasks are unfinished \(limit 2\)/);
+    expect(store.listByConversation(conv.id)).toHaveLength(3);
+  });
+
+  it('rolls back a whole atomic block when a submit in it is refused', () => {
+    expect(() =>
+      store.atomically(() => {
+        const conv = store.createConversation('doomed');
+        return store.submit(
+          { conversationId: conv.id, prompt: 'x', lane: 'short', agentId: 'main', maxAttempts: 1 },
+          0,
+        );
+      }),
+    ).toThrow(/queue is full/);
+    expect(store.listConversations()).toEqual([]);
+  });
+
+  it('sweeps finished tasks older than the cut-off and nothing else', () => {
+    let clock = 1_000;
+    store = new TaskStore(db, () => clock);
+    const conv = store.createConversation('c');
+    const old = submit(conv.id);
+    const waiting = submit(conv.id);
+    store.claimNext();
+    store.transition(old.id, 'succeeded');
+    clock = 10_000;
+    const fresh = submit(conv.id);
+    store.claimNext();
+    store.claimNext();
+    store.transition(fresh.id, 'failed');
+    expect(store.sweepFinished(5_000)).toBe(1);
+    expect(store.get(old.id)).toBeUndefined();
+    expect(store.get(waiting.id)?.state).toBe('running');
+    expect(store.get(fresh.id)?.state).toBe('failed');
+  });
+
+  it('hands out interactive tasks before short ones before long ones', () => {
+    const conv = store.createConversation('c');
+    const mk = (lane: 'interactive' | 'short' | 'long') =>
+      store.submit({
+        conversationId: conv.id,
+        prompt: lane,
+        lane,
+        agentId: 'main',
+        maxAttempts: 1,
+      });
+    mk('long');
+    mk('short');
+    mk('interactive');
+    expect([store.claimNext(), store.claimNext(), store.claimNext()].map((c) => c?.lane)).toEqual([
+      'interactive',
+      'short',
+      'long',
+    ]);
   });
 
   it('lists conversations most recently used first, with their tasks in order', () => {

@@ -5,13 +5,15 @@ import { ApiRefusal, dispatch } from './api-dispatcher.ts';
 import { openDatabase } from './database.ts';
 import { Scheduler } from './scheduler.ts';
 import type { CoreSettings } from './settings.ts';
-import { TaskStore } from './task-store.ts';
+import { applyTaskAction } from './task-actions.ts';
+import { SubmitRefused, TaskStore } from './task-store.ts';
 import type { SpawnWorker } from './worker-port.ts';
 
 export interface ClawDeskCore {
   /** Validates method + params against apiContract and runs it; never throws. */
   dispatch(method: string, params: unknown): Promise<ApiOutcome<ApiMethod>>;
   onEvent(listener: (event: TaskEvent) => void): () => void;
+  /** Graceful: stop scheduling, checkpoint, interrupt running tasks, end workers, close db. */
   close(): Promise<void>;
 }
 
@@ -20,6 +22,8 @@ export interface CoreOptions {
   settings: CoreSettings;
   spawnWorker: SpawnWorker;
   log?: (line: string) => void;
+  /** The clock of retention sweeps; tests move it. */
+  now?: () => number;
 }
 
 const TITLE_CHARS = 60;
@@ -30,6 +34,8 @@ const TITLE_CHARS = 60;
  */
 export function createCore(options: CoreOptions): ClawDeskCore {
   const log = options.log ?? ((line: string) => console.error(`[clawdesk] ${line}`));
+  const now = options.now ?? Date.now;
+  const settings = options.settings;
   const db = openDatabase(options.dbPath);
   const store = new TaskStore(db);
   const listeners = new Set<(event: TaskEvent) => void>();
@@ -42,7 +48,6 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       }
     }
   };
-  const settings = options.settings;
   const scheduler = new Scheduler({
     store,
     settings: () => settings,
@@ -51,6 +56,14 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     log,
   });
   scheduler.recover();
+
+  const sweep = (): void => {
+    const swept = store.sweepFinished(now() - settings.retentionMs);
+    if (swept > 0) log(`swept ${swept} finished tasks older than the retention period`);
+  };
+  sweep();
+  const sweepTimer = setInterval(sweep, settings.sweepEveryMs);
+  sweepTimer.unref();
 
   const handlers: ApiHandlers = {
     'conversations.list': () => store.listConversations(),
@@ -63,19 +76,29 @@ export function createCore(options: CoreOptions): ClawDeskCore {
         return live === undefined ? task : { ...task, output: live };
       });
     },
-    'chat.send': ({ conversationId, text }) => {
+    'chat.send': ({ conversationId, text, lane }) => {
+      checkInputSize(text, settings.maxInputBytes);
       const existing = conversationId ? store.getConversation(conversationId) : undefined;
       if (conversationId && !existing) {
         throw new ApiRefusal('not_found', `conversation ${conversationId} does not exist`);
       }
-      const conversation = existing ?? store.createConversation(titleOf(text));
-      const task = store.submit({
-        conversationId: conversation.id,
-        prompt: text,
-        lane: 'interactive',
-        agentId: settings.gateway.agentId,
-        maxAttempts: settings.maxAttempts,
-      });
+      // One transaction: a refused submit leaves no empty new conversation behind.
+      const { conversation, task } = refusalsNamed(() =>
+        store.atomically(() => {
+          const conversation = existing ?? store.createConversation(titleOf(text));
+          const task = store.submit(
+            {
+              conversationId: conversation.id,
+              prompt: text,
+              lane: lane ?? 'interactive',
+              agentId: settings.gateway.agentId,
+              maxAttempts: settings.maxAttempts,
+            },
+            settings.maxUnfinished,
+          );
+          return { conversation, task };
+        }),
+      );
       const view: ConversationView = {
         id: conversation.id,
         title: conversation.title,
@@ -88,6 +111,10 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       setImmediate(() => scheduler.pump());
       return { conversation: view, task };
     },
+    'tasks.pause': ({ taskId }) => applyTaskAction(store, scheduler, 'pause', taskId),
+    'tasks.resume': ({ taskId }) => applyTaskAction(store, scheduler, 'resume', taskId),
+    'tasks.cancel': ({ taskId }) => applyTaskAction(store, scheduler, 'cancel', taskId),
+    'tasks.retry': ({ taskId }) => applyTaskAction(store, scheduler, 'retry', taskId),
   };
 
   setImmediate(() => scheduler.pump());
@@ -99,10 +126,30 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       return () => listeners.delete(listener);
     },
     close() {
+      clearInterval(sweepTimer);
       closing ??= scheduler.stop().finally(() => db.close());
       return closing;
     },
   };
+}
+
+function refusalsNamed<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof SubmitRefused) throw new ApiRefusal('refused', err.message);
+    throw err;
+  }
+}
+
+function checkInputSize(text: string, maxBytes: number): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= maxBytes) return;
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  throw new ApiRefusal(
+    'refused',
+    `the message is ${mb(bytes)} MB; the limit for a task's input is ${mb(maxBytes)} MB`,
+  );
 }
 
 function titleOf(text: string): string {

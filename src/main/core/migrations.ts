@@ -37,4 +37,9 @@ export const migrations: readonly string[] = [
   CREATE INDEX tasks_by_queue ON tasks (state, priority, not_before, id);
   CREATE INDEX tasks_by_conversation ON tasks (conversation_id, id);
   `,
+  // 2: failures (what the automatic-retry budget counts, apart from runs started), sweep index
+  `
+  ALTER TABLE tasks ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX tasks_by_finished ON tasks (finished_at) WHERE finished_at IS NOT NULL;
+  `,
 ];

@@ -4,6 +4,8 @@ interface Live {
   pending: string;
 }
 
+type Flush = (batch: { taskId: string; attempt: number; text: string }[]) => void;
+
 /**
  * Streamed text of running tasks: the whole live text in memory for readers, and what has not
  * reached SQLite yet, flushed in one transaction per interval (DESIGN.md: checkpoints at most
@@ -12,9 +14,9 @@ interface Live {
 export class OutputBuffer {
   private readonly live = new Map<string, Live>();
   private readonly timer: NodeJS.Timeout;
-  private readonly flush: (batch: { taskId: string; attempt: number; text: string }[]) => void;
+  private readonly flush: Flush;
 
-  constructor(intervalMs: number, flush: OutputBuffer['flush']) {
+  constructor(intervalMs: number, flush: Flush) {
     this.flush = flush;
     this.timer = setInterval(() => this.flushAll(), intervalMs);
     this.timer.unref();
@@ -24,10 +26,10 @@ export class OutputBuffer {
     this.live.set(taskId, { attempt, text, pending: '' });
   }
 
-  /** Appends text; returns the offset it starts at (the live length before it). */
-  append(taskId: string, attempt: number, text: string): number {
+  /** Appends text; returns the offset it starts at, or undefined for a run not tracked. */
+  append(taskId: string, attempt: number, text: string): number | undefined {
     const entry = this.live.get(taskId);
-    if (!entry || entry.attempt !== attempt) return 0;
+    if (!entry || entry.attempt !== attempt) return undefined;
     const offset = entry.text.length;
     entry.text += text;
     entry.pending += text;
@@ -38,11 +40,17 @@ export class OutputBuffer {
     return this.live.get(taskId)?.text;
   }
 
+  /** Writes the task's pending text now. */
+  flushTask(taskId: string): void {
+    const entry = this.live.get(taskId);
+    if (!entry?.pending) return;
+    this.flush([{ taskId, attempt: entry.attempt, text: entry.pending }]);
+    entry.pending = '';
+  }
+
   /** Flushes the task's pending text and forgets it. */
   finish(taskId: string): void {
-    const entry = this.live.get(taskId);
-    if (!entry) return;
-    if (entry.pending) this.flush([{ taskId, attempt: entry.attempt, text: entry.pending }]);
+    this.flushTask(taskId);
     this.live.delete(taskId);
   }
 

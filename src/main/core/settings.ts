@@ -1,3 +1,4 @@
+import type { Lane } from '../../shared/task.ts';
 import type { GatewayConfig, JobTimeouts } from '../../shared/worker-protocol.ts';
 
 /** Settings of the core. Later issues move them into SQLite and a settings UI. */
@@ -5,23 +6,52 @@ export interface CoreSettings {
   gateway: GatewayConfig;
   /** Worker processes running at once. */
   workerCount: number;
+  /** Automatic attempts per task (failures, crashes and interruptions count). */
   maxAttempts: number;
-  timeouts: JobTimeouts;
+  /** Timeouts of each lane; the worker enforces them, main backs them with heartbeats. */
+  lanes: Record<Lane, JobTimeouts>;
   /** How often streamed text is flushed to SQLite per task (DESIGN.md: at most ~500 ms). */
   checkpointMs: number;
+  /** Unfinished tasks at most; a submit beyond is refused. */
+  maxUnfinished: number;
+  /** Largest task input, in UTF-8 bytes. */
+  maxInputBytes: number;
+  /** Finished tasks and their results are swept after this long. */
+  retentionMs: number;
+  sweepEveryMs: number;
+  /** A worker silent for this long (no heartbeat, no message) is hung and is killed. */
+  heartbeatTimeoutMs: number;
+  /** A worker whose resident memory passes this is killed and replaced. */
+  workerMemoryLimitBytes: number;
+  /** After an abort, a worker gets this long to report before it is killed. */
+  abortGraceMs: number;
 }
 
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:18790';
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
 export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSettings {
   return {
     gateway: { url: DEFAULT_GATEWAY_URL, token: '', agentId: 'main' },
-    workerCount: 2,
+    workerCount: 5,
     maxAttempts: 3,
-    // OpenClaw sends nothing while its provider thinks (320 s seen), and undici's own
-    // defaults are 300 s: choose every limit here on purpose.
-    timeouts: { headersMs: 10 * 60_000, stallMs: 10 * 60_000, totalMs: 30 * 60_000 },
+    // OpenClaw sends response headers at once but nothing on the body while its provider
+    // thinks (320 s seen), and undici's own defaults are 300 s: every limit here is chosen.
+    lanes: {
+      interactive: { headersMs: MINUTE, stallMs: 10 * MINUTE, totalMs: 30 * MINUTE },
+      short: { headersMs: MINUTE, stallMs: 5 * MINUTE, totalMs: 5 * MINUTE },
+      long: { headersMs: MINUTE, stallMs: 10 * MINUTE, totalMs: 24 * HOUR },
+    },
     checkpointMs: 250,
+    maxUnfinished: 10_000,
+    maxInputBytes: 10 * 1024 * 1024,
+    retentionMs: 7 * 24 * HOUR,
+    sweepEveryMs: HOUR,
+    heartbeatTimeoutMs: 10_000,
+    workerMemoryLimitBytes: 512 * 1024 * 1024,
+    abortGraceMs: 5_000,
     ...overrides,
   };
 }

@@ -1,6 +1,4 @@
 import { monotonicFactory } from 'ulid';
-import type { Db } from './database.ts';
-import { canTransition, IllegalTransitionError } from './task-state.ts';
 import type {
   ConversationView,
   Lane,
@@ -9,38 +7,17 @@ import type {
   TaskView,
   Usage,
 } from '../../shared/task.ts';
-import { TaskStateSchema, LaneSchema, ErrorCodeSchema } from '../../shared/task.ts';
-
-interface TaskRow {
-  id: string;
-  conversation_id: string;
-  lane: string;
-  state: string;
-  prompt: string;
-  agent_id: string;
-  session_key: string;
-  attempts: number;
-  max_attempts: number;
-  output: string;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: number;
-  updated_at: number;
-  finished_at: number | null;
-}
-
-interface ConversationRow {
-  id: string;
-  title: string;
-  session_key: string;
-  created_at: number;
-  updated_at: number;
-}
+import { LaneSchema } from '../../shared/task.ts';
+import type { Db } from './database.ts';
+import type { ConversationRow, TaskRow } from './task-rows.ts';
+import { TERMINAL_SQL, conversationView, taskView } from './task-rows.ts';
+import { canTransition, IllegalTransitionError } from './task-state.ts';
 
 /** What a worker needs to run a task, read in the same transaction that claims it. */
 export interface ClaimedTask {
   id: string;
   conversationId: string;
+  lane: Lane;
   prompt: string;
   agentId: string;
   sessionKey: string;
@@ -55,7 +32,27 @@ export interface NewTask {
   maxAttempts: number;
 }
 
+export interface TransitionPatch {
+  error?: TaskError | null;
+  usage?: Usage | null;
+  finishReason?: string | null;
+  notBefore?: number;
+  /** This run failed (error, crash, interruption): it spends one of the automatic attempts. */
+  countFailure?: boolean;
+  /** A user's retry: the task gets its automatic attempts back. */
+  resetFailures?: boolean;
+}
+
+/** Refusals of a submit, with the sentence to show the user. */
+export class SubmitRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubmitRefused';
+  }
+}
+
 const LANE_PRIORITY: Record<Lane, number> = { interactive: 0, short: 1, long: 2 };
+const FINISHED: readonly TaskState[] = ['succeeded', 'failed', 'cancelled', 'timed_out'];
 
 /**
  * All SQL of tasks and conversations, behind a typed interface. Each state change is one
@@ -70,6 +67,11 @@ export class TaskStore {
   constructor(db: Db, now: () => number = Date.now) {
     this.db = db;
     this.now = now;
+  }
+
+  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   createConversation(title: string): ConversationView {
@@ -96,13 +98,24 @@ export class TaskStore {
     return rows.map(conversationView);
   }
 
-  /** Inserts a queued task; returns only after the transaction has committed. */
-  submit(task: NewTask): TaskView {
+  /**
+   * Inserts a queued task; returns only after the transaction has committed. Refused (and
+   * nothing written) when `maxUnfinished` tasks are already waiting or running.
+   */
+  submit(task: NewTask, maxUnfinished = Number.POSITIVE_INFINITY): TaskView {
     const id = this.newId();
     const t = this.now();
-    const conversation = this.getConversation(task.conversationId);
-    if (!conversation) throw new Error(`conversation ${task.conversationId} does not exist`);
     this.db.transaction(() => {
+      const conversation = this.getConversation(task.conversationId);
+      if (!conversation)
+        throw new SubmitRefused(`conversation ${task.conversationId} does not exist`);
+      const unfinished = this.countUnfinished();
+      if (unfinished >= maxUnfinished) {
+        throw new SubmitRefused(
+          `the queue is full: ${unfinished} tasks are unfinished (limit ${maxUnfinished}); ` +
+            'wait for some to finish or cancel some',
+        );
+      }
       this.db
         .prepare(
           `INSERT INTO tasks (id, conversation_id, lane, priority, state, prompt, agent_id, session_key,
@@ -128,6 +141,13 @@ export class TaskStore {
     return this.get(id) as TaskView;
   }
 
+  countUnfinished(): number {
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM tasks WHERE state NOT IN ${TERMINAL_SQL}`)
+      .get() as { n: number };
+    return row.n;
+  }
+
   get(id: string): TaskView | undefined {
     const row = this.db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined;
     return row && taskView(row);
@@ -140,7 +160,15 @@ export class TaskStore {
     return rows.map(taskView);
   }
 
-  /** The next runnable task moves to `running` with its attempt counted, in one transaction. */
+  hasRunnable(): boolean {
+    const sql = `SELECT 1 FROM tasks WHERE state = 'queued' AND not_before <= ? LIMIT 1`;
+    return this.db.prepare(sql).get(this.now()) !== undefined;
+  }
+
+  /**
+   * The next runnable task (by lane priority, then age) moves to `running` with its run
+   * counted and its output cleared for the new run, in one transaction.
+   */
   claimNext(): ClaimedTask | undefined {
     return this.db.transaction(() => {
       const row = this.db
@@ -153,28 +181,21 @@ export class TaskStore {
       const t = this.now();
       this.db
         .prepare(
-          `UPDATE tasks SET state = 'running', attempts = attempts + 1, output = '', started_at = ?,
-             updated_at = ?
+          `UPDATE tasks SET state = 'running', attempts = attempts + 1, output = '',
+             started_at = ?, updated_at = ?
            WHERE id = ?`,
         )
         .run(t, t, row.id);
       return {
         id: row.id,
         conversationId: row.conversation_id,
+        lane: LaneSchema.parse(row.lane),
         prompt: row.prompt,
         agentId: row.agent_id,
         sessionKey: row.session_key,
         attempt: row.attempts + 1,
       };
     })();
-  }
-
-  hasRunnable(): boolean {
-    return (
-      this.db
-        .prepare(`SELECT 1 FROM tasks WHERE state = 'queued' AND not_before <= ? LIMIT 1`)
-        .get(this.now()) !== undefined
-    );
   }
 
   /** Earliest `not_before` among queued tasks waiting for a back-off, if any. */
@@ -199,8 +220,8 @@ export class TaskStore {
 
   /**
    * One state change in one transaction. `expect` guards against stale actors: when given, the
-   * task must currently be in that state and (for running tasks) on that attempt, or nothing
-   * happens and undefined is returned. Without a matching expectation an illegal move throws.
+   * task must currently be in that state and (for running tasks) on that run, or nothing
+   * happens and undefined is returned. Otherwise an illegal move throws and changes nothing.
    */
   transition(
     id: string,
@@ -212,85 +233,81 @@ export class TaskStore {
       const row = this.db.prepare('SELECT state, attempts FROM tasks WHERE id = ?').get(id) as
         { state: TaskState; attempts: number } | undefined;
       if (!row) throw new Error(`task ${id} does not exist`);
-      if (
+      const stale =
         expect &&
         (row.state !== expect.state ||
-          (expect.attempt !== undefined && row.attempts !== expect.attempt))
-      ) {
-        return undefined;
-      }
+          (expect.attempt !== undefined && row.attempts !== expect.attempt));
+      if (stale) return undefined;
       if (!canTransition(row.state, to)) throw new IllegalTransitionError(id, row.state, to);
       const t = this.now();
-      const finished =
-        to === 'succeeded' || to === 'failed' || to === 'cancelled' || to === 'timed_out';
       this.db
         .prepare(
           `UPDATE tasks SET state = ?, updated_at = ?, finished_at = ?,
              error_code = ?, error_message = ?,
              usage_json = COALESCE(?, usage_json), finish_reason = COALESCE(?, finish_reason),
-             not_before = ?
+             not_before = ?,
+             failures = CASE WHEN ? THEN 0 ELSE failures + ? END
            WHERE id = ?`,
         )
         .run(
           to,
           t,
-          finished ? t : null,
+          FINISHED.includes(to) ? t : null,
           patch.error?.code ?? null,
           patch.error?.message ?? null,
           patch.usage ? JSON.stringify(patch.usage) : null,
           patch.finishReason ?? null,
           patch.notBefore ?? 0,
+          patch.resetFailures ? 1 : 0,
+          patch.countFailure ? 1 : 0,
           id,
         );
       return this.get(id);
     })();
   }
 
-  /** Start-up recovery: whatever was running when the process died is interrupted. */
-  markRunningInterrupted(): string[] {
+  /**
+   * Whatever is running becomes `interrupted`: at start-up after a crash (the run counts as a
+   * failure), or at a graceful shutdown (it does not).
+   */
+  interruptRunning(countFailure: boolean): string[] {
     return this.db.transaction(() => {
-      const ids = (
-        this.db.prepare(`SELECT id FROM tasks WHERE state = 'running'`).all() as { id: string }[]
-      ).map((r) => r.id);
+      const rows = this.db.prepare(`SELECT id FROM tasks WHERE state = 'running'`).all() as {
+        id: string;
+      }[];
       this.db
-        .prepare(`UPDATE tasks SET state = 'interrupted', updated_at = ? WHERE state = 'running'`)
-        .run(this.now());
-      return ids;
+        .prepare(
+          `UPDATE tasks SET state = 'interrupted', updated_at = ?, failures = failures + ?
+           WHERE state = 'running'`,
+        )
+        .run(this.now(), countFailure ? 1 : 0);
+      return rows.map((r) => r.id);
     })();
   }
 
-  attemptsLeft(id: string): boolean {
-    const row = this.db.prepare('SELECT attempts, max_attempts FROM tasks WHERE id = ?').get(id) as
-      { attempts: number; max_attempts: number } | undefined;
-    return row !== undefined && row.attempts < row.max_attempts;
+  /** Interrupted tasks, oldest first, with whether they have automatic attempts left. */
+  listInterrupted(): { id: string; attemptsLeft: boolean }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, failures < max_attempts AS has_left FROM tasks WHERE state = 'interrupted' ORDER BY id`,
+      )
+      .all() as { id: string; has_left: number }[];
+    return rows.map((r) => ({ id: r.id, attemptsLeft: r.has_left === 1 }));
   }
-}
 
-export interface TransitionPatch {
-  error?: TaskError | null;
-  usage?: Usage | null;
-  finishReason?: string | null;
-  notBefore?: number;
-}
+  /** True while failures (this one included, once counted) stay under max attempts. */
+  attemptsLeft(id: string, pendingFailure = 0): boolean {
+    const row = this.db.prepare('SELECT failures, max_attempts FROM tasks WHERE id = ?').get(id) as
+      { failures: number; max_attempts: number } | undefined;
+    return row !== undefined && row.failures + pendingFailure < row.max_attempts;
+  }
 
-function conversationView(row: ConversationRow): ConversationView {
-  return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at };
-}
-
-function taskView(row: TaskRow): TaskView {
-  const code = ErrorCodeSchema.safeParse(row.error_code);
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    lane: LaneSchema.parse(row.lane),
-    state: TaskStateSchema.parse(row.state),
-    prompt: row.prompt,
-    output: row.output,
-    error: code.success ? { code: code.data, message: row.error_message ?? '' } : null,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    finishedAt: row.finished_at,
-  };
+  /** Deletes finished tasks older than `before` (DESIGN.md: results kept 7 days). */
+  sweepFinished(before: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ? AND state IN ${TERMINAL_SQL}`,
+      )
+      .run(before).changes;
+  }
 }

@@ -1,0 +1,54 @@
+import type { ConversationView, TaskView } from '../../shared/task.ts';
+import { ErrorCodeSchema, LaneSchema, TaskStateSchema } from '../../shared/task.ts';
+
+/** Row shapes of migrations.ts, and their mapping to the views of the IPC contract. */
+export interface TaskRow {
+  id: string;
+  conversation_id: string;
+  lane: string;
+  state: string;
+  prompt: string;
+  agent_id: string;
+  session_key: string;
+  attempts: number;
+  failures: number;
+  max_attempts: number;
+  output: string;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface ConversationRow {
+  id: string;
+  title: string;
+  session_key: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export function conversationView(row: ConversationRow): ConversationView {
+  return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+export function taskView(row: TaskRow): TaskView {
+  const code = ErrorCodeSchema.safeParse(row.error_code);
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    lane: LaneSchema.parse(row.lane),
+    state: TaskStateSchema.parse(row.state),
+    prompt: row.prompt,
+    output: row.output,
+    error: code.success ? { code: code.data, message: row.error_message ?? '' } : null,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export const TERMINAL_SQL = `('succeeded', 'failed', 'cancelled', 'timed_out')`;
