@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConversationViewSchema, LaneSchema, MAX_INPUT_CHARS, TaskViewSchema } from './task.ts';
+import { QueueSlotSchema, UpstreamStatusSchema } from './upstream.ts';
 
 const taskRef = z.object({ taskId: z.string().min(1).max(64) }).strict();
 
@@ -36,6 +37,18 @@ export const apiContract = {
   'tasks.resume': { params: taskRef, result: TaskViewSchema },
   'tasks.cancel': { params: taskRef, result: TaskViewSchema },
   'tasks.retry': { params: taskRef, result: TaskViewSchema },
+  /** Requests in the window, running calls, 429 pause, breaker, token: for the limiter panel. */
+  'upstream.status': { params: z.object({}).strict(), result: UpstreamStatusSchema },
+  /** Place in line and a rough start time of queued tasks ("#37 — starts in about 50 s"). */
+  'queue.positions': {
+    params: z.object({ taskIds: z.array(z.string().min(1).max(64)).max(500) }).strict(),
+    result: z.array(QueueSlotSchema),
+  },
+  /** The conversation on screen: its tasks go first within their lane. */
+  'ui.focus': {
+    params: z.object({ conversationId: z.string().min(1).max(64).nullable() }).strict(),
+    result: z.object({}),
+  },
 } as const;
 
 export type ApiMethod = keyof typeof apiContract;
@@ -60,6 +73,8 @@ export const TaskEventSchema = z.discriminatedUnion('type', [
     text: z.string(),
   }),
   z.object({ type: z.literal('conversation'), conversation: ConversationViewSchema }),
+  /** The shared budget changed (at most a few times a second). */
+  z.object({ type: z.literal('upstream'), status: UpstreamStatusSchema }),
 ]);
 export type TaskEvent = z.infer<typeof TaskEventSchema>;
 

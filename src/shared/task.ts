@@ -52,6 +52,9 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+export const TaskPhaseSchema = z.enum(['waiting_for_rate_limit', 'waiting_for_gateway']);
+export type TaskPhase = z.infer<typeof TaskPhaseSchema>;
+
 /** What the UI sees of a task. Timestamps are epoch milliseconds. */
 export const TaskViewSchema = z.object({
   id: z.string(),
@@ -66,6 +69,11 @@ export const TaskViewSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   finishedAt: z.number().nullable(),
+  /**
+   * What a running task waits for, when it waits: a slot of the shared rate limit, or the
+   * gateway's first byte (its model thinking). Absent otherwise.
+   */
+  phase: TaskPhaseSchema.optional(),
 });
 export type TaskView = z.infer<typeof TaskViewSchema>;
 

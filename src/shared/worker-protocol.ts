@@ -36,8 +36,36 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
+/**
+ * How one upstream call ended, as the shared rate limiter and circuit breaker see it: a 429
+ * pauses everyone, server and network errors count towards the breaker, a refused token
+ * stops dispatch, a client error (4xx) or an abort says nothing about upstream health.
+ */
+export const CallOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ok') }),
+  z.object({
+    kind: z.literal('rate_limited'),
+    retryAfterMs: z.number().int().nonnegative().nullable(),
+  }),
+  z.object({ kind: z.literal('server_error') }),
+  z.object({ kind: z.literal('network_error') }),
+  z.object({ kind: z.literal('auth_error') }),
+  z.object({ kind: z.literal('client_error') }),
+  z.object({ kind: z.literal('aborted') }),
+]);
+export type CallOutcome = z.infer<typeof CallOutcomeSchema>;
+
+const callRef = {
+  taskId: z.string(),
+  attempt: z.number().int().positive(),
+  /** Numbers the upstream calls of one run: a tool-using task makes several. */
+  callId: z.number().int().nonnegative(),
+};
+
 export const MainToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), job: JobSchema }),
+  /** The limiter's answer to `acquire`: this call may start now. */
+  z.object({ type: z.literal('granted'), ...callRef }),
   z.object({ type: z.literal('abort'), taskId: z.string(), attempt: z.number().int().positive() }),
   z.object({ type: z.literal('shutdown') }),
 ]);
@@ -49,6 +77,10 @@ export const WorkerToMainSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   /** Sent every second whatever the worker does: a worker that stops sending it is hung. */
   z.object({ type: z.literal('heartbeat'), rssBytes: z.number().int().nonnegative() }),
+  /** Before each upstream call: a slot of the shared budget, please. */
+  z.object({ type: z.literal('acquire'), ...callRef }),
+  /** After each upstream call: the slot is free again, and how the call went. */
+  z.object({ type: z.literal('release'), ...callRef, outcome: CallOutcomeSchema }),
   z.object({ type: z.literal('delta'), ...jobRef, text: z.string() }),
   z.object({
     type: z.literal('succeeded'),

@@ -1,6 +1,8 @@
 import type { Job, MainToWorker, WorkerToMain } from '../shared/worker-protocol.ts';
 import { MainToWorkerSchema } from '../shared/worker-protocol.ts';
+import { callOutcomeOf } from './call-outcome.ts';
 import { DeltaBatcher } from './delta-batcher.ts';
+import { GrantGate } from './grant-gate.ts';
 import { UpstreamError } from './upstream-error.ts';
 import type { streamChat } from './v1-client.ts';
 
@@ -29,6 +31,7 @@ interface Running {
 
 export function createWorker(deps: WorkerDeps): Worker {
   let running: Running | null = null;
+  const gate = new GrantGate(deps.send);
 
   function start(job: Job): void {
     if (running) {
@@ -50,14 +53,22 @@ export function createWorker(deps: WorkerDeps): Worker {
       (text) => deps.send({ type: 'delta', taskId, attempt, text }),
       deps.deltaBatchMs,
     );
+    let callId: number | null = null;
     try {
+      // The shared budget first: the run's own timeouts start only once the call may go.
+      callId = await gate.acquire(job, signal);
       const outcome = await deps.streamChat(job, { signal, onDelta: (t) => batcher.push(t) });
       batcher.flush();
+      deps.send({ type: 'release', taskId, attempt, callId, outcome: { kind: 'ok' } });
       deps.send({ type: 'succeeded', taskId, attempt, ...outcome });
     } catch (err) {
       // Text that arrived before the failure is still the user's; send it first.
       batcher.flush();
-      deps.send(failed(job, asUpstreamError(err)));
+      const error = asUpstreamError(err);
+      if (callId !== null) {
+        deps.send({ type: 'release', taskId, attempt, callId, outcome: callOutcomeOf(error) });
+      }
+      deps.send(failed(job, error));
     }
   }
 
@@ -65,6 +76,11 @@ export function createWorker(deps: WorkerDeps): Worker {
     switch (message.type) {
       case 'run':
         start(message.job);
+        return;
+      case 'granted':
+        if (!gate.granted(message.taskId, message.attempt, message.callId)) {
+          deps.log(`grant for ${message.taskId}#${message.attempt} ignored: nobody waits for it`);
+        }
         return;
       case 'abort':
         if (running?.job.taskId === message.taskId && running.job.attempt === message.attempt) {

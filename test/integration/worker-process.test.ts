@@ -34,7 +34,8 @@ afterEach(async () => {
   await gw.close();
 });
 
-function startWorker(): WorkerUnderTest {
+/** Plays main's limiter: grants every slot at once unless told to hold them. */
+function startWorker(options: { holdGrants?: boolean } = {}): WorkerUnderTest {
   const child = fork(ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   started.push(child);
   const messages: WorkerToMain[] = [];
@@ -43,7 +44,12 @@ function startWorker(): WorkerUnderTest {
   child.stderr?.on('data', (part: Buffer) => (stderr += part.toString()));
   child.on('message', (raw) => {
     // Main parses whatever a worker sends; so does this test, so the schema is part of it.
-    messages.push(WorkerToMainSchema.parse(raw));
+    const message = WorkerToMainSchema.parse(raw);
+    messages.push(message);
+    if (message.type === 'acquire' && !options.holdGrants) {
+      const { taskId, attempt, callId } = message;
+      child.send({ type: 'granted', taskId, attempt, callId });
+    }
     for (const wake of waiters.splice(0)) wake();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -120,6 +126,46 @@ describe('worker process', () => {
 
     worker.send({ type: 'run', job: jobFor({ taskId: 'task-2' }) });
     expect(await worker.waitFor(isEnd('task-2'))).toMatchObject({ type: 'succeeded' });
+  });
+
+  it('asks for a slot before calling upstream and gives it back with the outcome', async () => {
+    const worker = startWorker({ holdGrants: true });
+    worker.send({ type: 'run', job: jobFor() });
+    const acquire = await worker.waitFor((m) => m.type === 'acquire');
+    expect(acquire).toEqual({ type: 'acquire', taskId: 'task-1', attempt: 1, callId: 0 });
+    expect(gw.chatRequests()).toHaveLength(0); // nothing goes out without the grant
+    worker.send({ type: 'granted', taskId: 'task-1', attempt: 1, callId: 0 });
+    await worker.waitFor(isEnd('task-1'));
+    const release = worker.messages.find((m) => m.type === 'release');
+    expect(release).toEqual({
+      type: 'release',
+      taskId: 'task-1',
+      attempt: 1,
+      callId: 0,
+      outcome: { kind: 'ok' },
+    });
+    expect(gw.chatRequests()).toHaveLength(1);
+  });
+
+  it('reports a refused token to the limiter as an auth error', async () => {
+    const worker = startWorker();
+    worker.send({ type: 'run', job: jobFor({ gateway: { ...jobFor().gateway, token: 'wrong' } }) });
+    await worker.waitFor(isEnd('task-1'));
+    const release = worker.messages.find((m) => m.type === 'release');
+    expect(release).toMatchObject({ outcome: { kind: 'auth_error' } });
+  });
+
+  it('drops a job aborted while it waits for a slot, without calling upstream', async () => {
+    const worker = startWorker({ holdGrants: true });
+    worker.send({ type: 'run', job: jobFor() });
+    await worker.waitFor((m) => m.type === 'acquire');
+    worker.send({ type: 'abort', taskId: 'task-1', attempt: 1 });
+    expect(await worker.waitFor(isEnd('task-1'))).toMatchObject({
+      type: 'failed',
+      error: { code: 'aborted' },
+    });
+    expect(worker.messages.some((m) => m.type === 'release')).toBe(false);
+    expect(gw.chatRequests()).toHaveLength(0);
   });
 
   it('aborts the job in flight, keeps its partial text, and stays usable', async () => {

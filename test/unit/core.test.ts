@@ -127,11 +127,16 @@ describe('core with scripted workers', () => {
     expect((await history(conversation.id))[0]?.state).toBe('failed');
   });
 
-  it('fails a refused token at once, without burning attempts', async () => {
+  it('keeps tasks waiting on a refused token, saying why, and holds dispatch', async () => {
     const { task, conversation } = await send('x');
     const worker = await until(() => workers()[0], 'a worker');
     worker.emit({ type: 'ready', pid: 1 });
     await until(() => worker.lastRun(), 'a run');
+    // The real exchange: a slot for the call, the call refused, the slot given back.
+    worker.emit({ type: 'acquire', taskId: task.id, attempt: 1, callId: 0 });
+    await until(() => worker.received.find((m) => m.type === 'granted'), 'the grant');
+    const outcome = { kind: 'auth_error' as const };
+    worker.emit({ type: 'release', taskId: task.id, attempt: 1, callId: 0, outcome });
     const error = {
       code: 'unauthorized' as const,
       message: 'gateway rejected the token (HTTP 401)',
@@ -146,10 +151,14 @@ describe('core with scripted workers', () => {
     });
     await tick();
     expect((await history(conversation.id))[0]).toMatchObject({
-      state: 'failed',
+      state: 'queued',
       attempts: 1,
       error,
     });
+    const status = await c.call('upstream.status', {});
+    expect(status.auth.state).toBe('rejected');
+    expect(status.auth.retryAt).toBeGreaterThan(Date.now() + c.settings.authRetryMs / 2);
+    expect(worker.received.filter((m) => m.type === 'run')).toHaveLength(1);
   });
 
   it('gives the task of a crashed worker to a new worker as a new attempt', async () => {

@@ -38,7 +38,7 @@ describe('TaskStore', () => {
   });
 
   it('has a submitted task committed when submit returns', () => {
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     const task = submit(conv.id, 'hello');
     const other = new Database(dbPath(), { readonly: true });
     const row = other
@@ -49,7 +49,7 @@ describe('TaskStore', () => {
   });
 
   it('claims tasks oldest first and counts the attempt', () => {
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     const a = submit(conv.id, 'a');
     const b = submit(conv.id, 'b');
     expect(store.claimNext()).toMatchObject({ id: a.id, attempt: 1, prompt: 'a' });
@@ -59,7 +59,7 @@ describe('TaskStore', () => {
   });
 
   it('keeps a backed-off task out of line until its time', () => {
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     const a = submit(conv.id);
     store.claimNext();
     store.transition(a.id, 'queued', { notBefore: Date.now() + 60_000 });
@@ -68,14 +68,14 @@ describe('TaskStore', () => {
   });
 
   it('refuses an illegal transition and leaves the task as it was', () => {
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     const a = submit(conv.id);
     expect(() => store.transition(a.id, 'succeeded')).toThrow(IllegalTransitionError);
     expect(store.get(a.id)?.state).toBe('queued');
   });
 
   it('ignores a result from a stale attempt', () => {
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     const a = submit(conv.id);
     store.claimNext();
     store.transition(a.id, 'queued', {}, { state: 'running', attempt: 1 });
@@ -95,7 +95,7 @@ describe('TaskStore', () => {
   });
 
   it('interrupts running tasks, counting the run as a failure only after a crash', () => {
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     const a = submit(conv.id);
     const b = submit(conv.id);
     store.claimNext();
@@ -113,7 +113,7 @@ describe('TaskStore', () => {
   });
 
   it('spends automatic attempts on failures only, and gives them back on a retry', () => {
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     const a = submit(conv.id); // maxAttempts 2
     store.claimNext();
     store.transition(a.id, 'paused', {}, { state: 'running' });
@@ -132,7 +132,7 @@ describe('TaskStore', () => {
   });
 
   it('refuses a submit beyond the unfinished limit, writing nothing', () => {
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     submit(conv.id);
     const done = submit(conv.id);
     store.claimNext();
@@ -152,20 +152,20 @@ describe('TaskStore', () => {
   it('rolls back a whole atomic block when a submit in it is refused', () => {
     expect(() =>
       store.atomically(() => {
-        const conv = store.createConversation('doomed');
+        const conv = store.conversations.create('doomed');
         return store.submit(
           { conversationId: conv.id, prompt: 'x', lane: 'short', agentId: 'main', maxAttempts: 1 },
           0,
         );
       }),
     ).toThrow(/queue is full/);
-    expect(store.listConversations()).toEqual([]);
+    expect(store.conversations.list()).toEqual([]);
   });
 
   it('sweeps finished tasks older than the cut-off and nothing else', () => {
     let clock = 1_000;
     store = new TaskStore(db, () => clock);
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     const old = submit(conv.id);
     const waiting = submit(conv.id);
     store.claimNext();
@@ -182,7 +182,7 @@ describe('TaskStore', () => {
   });
 
   it('hands out interactive tasks before short ones before long ones', () => {
-    const conv = store.createConversation('c');
+    const conv = store.conversations.create('c');
     const mk = (lane: 'interactive' | 'short' | 'long') =>
       store.submit({
         conversationId: conv.id,
@@ -204,11 +204,11 @@ describe('TaskStore', () => {
   it('lists conversations most recently used first, with their tasks in order', () => {
     let clock = 1000;
     store = new TaskStore(db, () => clock++);
-    const c1 = store.createConversation('one');
-    const c2 = store.createConversation('two');
+    const c1 = store.conversations.create('one');
+    const c2 = store.conversations.create('two');
     const t1 = submit(c1.id, 'x');
     const t2 = submit(c1.id, 'y');
-    expect(store.listConversations().map((c) => c.id)).toEqual([c1.id, c2.id]);
+    expect(store.conversations.list().map((c) => c.id)).toEqual([c1.id, c2.id]);
     expect(store.listByConversation(c1.id).map((t) => t.id)).toEqual([t1.id, t2.id]);
   });
 });

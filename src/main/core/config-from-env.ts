@@ -7,6 +7,10 @@ export interface EnvSettings {
   CLAWDESK_GATEWAY_TOKEN?: string;
   CLAWDESK_AGENT_ID?: string;
   CLAWDESK_WORKERS?: string;
+  /** The provider's limits: starts per window, the window, calls at once. */
+  CLAWDESK_RATE_PER_WINDOW?: string;
+  CLAWDESK_RATE_WINDOW_MS?: string;
+  CLAWDESK_MAX_CONCURRENT?: string;
 }
 
 /**
@@ -32,16 +36,16 @@ export function settingsFromEnv(
     throw new Error(`agent id "${agentId}" may only hold letters, digits, "_", "." and "-"`);
   }
   const defaults = defaultSettings();
-  const workers =
-    env.CLAWDESK_WORKERS === undefined ? defaults.workerCount : Number(env.CLAWDESK_WORKERS);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 32) {
-    throw new Error(
-      `CLAWDESK_WORKERS "${env.CLAWDESK_WORKERS}" must be a whole number from 1 to 32`,
-    );
-  }
+  const workers = whole(env, 'CLAWDESK_WORKERS', defaults.workerCount, 1, 32);
+  const rateLimit = {
+    perWindow: whole(env, 'CLAWDESK_RATE_PER_WINDOW', defaults.rateLimit.perWindow, 1, 100_000),
+    windowMs: whole(env, 'CLAWDESK_RATE_WINDOW_MS', defaults.rateLimit.windowMs, 100, 86_400_000),
+    maxConcurrent: whole(env, 'CLAWDESK_MAX_CONCURRENT', defaults.rateLimit.maxConcurrent, 1, 64),
+  };
   return {
     ...defaults,
     workerCount: workers,
+    rateLimit,
     gateway: { url: baseUrlOf(parsed), token: env.CLAWDESK_GATEWAY_TOKEN ?? '', agentId },
   };
 }
@@ -50,4 +54,20 @@ export function settingsFromEnv(
 function baseUrlOf(url: URL): string {
   const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
   return url.origin + path;
+}
+
+function whole(
+  env: EnvSettings,
+  name: keyof EnvSettings,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} "${raw}" must be a whole number from ${min} to ${max}`);
+  }
+  return value;
 }

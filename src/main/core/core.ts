@@ -3,7 +3,10 @@ import type { ConversationView } from '../../shared/task.ts';
 import type { ApiHandlers } from './api-dispatcher.ts';
 import { ApiRefusal, dispatch } from './api-dispatcher.ts';
 import { openDatabase } from './database.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { RateLimiter } from './rate-limiter.ts';
 import { Scheduler } from './scheduler.ts';
+import { UpstreamGate } from './upstream-gate.ts';
 import type { CoreSettings } from './settings.ts';
 import { applyTaskAction } from './task-actions.ts';
 import { SubmitRefused, TaskStore } from './task-store.ts';
@@ -27,6 +30,21 @@ export interface CoreOptions {
 }
 
 const TITLE_CHARS = 60;
+/** Upstream status changes with every grant; the UI needs a few updates a second at most. */
+const UPSTREAM_EVENT_MS = 200;
+
+/** Runs `fn` at most once per `ms`, trailing: the last change always gets through. */
+function throttle(ms: number, fn: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      fn();
+    }, ms);
+    timer.unref();
+  };
+}
 
 /**
  * The main-process core, the same under Electron and plain Node: SQLite store, scheduler and
@@ -48,10 +66,21 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       }
     }
   };
-  const scheduler = new Scheduler({
+  const limiter = new RateLimiter(settings.rateLimit);
+  const breaker = new CircuitBreaker(settings.breaker);
+  const upstreamChanged = throttle(UPSTREAM_EVENT_MS, () => {
+    // Runs on a timer, so `scheduler` below is set by then.
+    scheduler.pump();
+    emit({ type: 'upstream', status: gate.status() });
+  });
+  const gate = new UpstreamGate(limiter, breaker, settings.authRetryMs, upstreamChanged);
+  limiter.onChange(upstreamChanged);
+  breaker.onChange(upstreamChanged);
+  const scheduler: Scheduler = new Scheduler({
     store,
     settings: () => settings,
     spawnWorker: options.spawnWorker,
+    budget: gate,
     emit,
     log,
   });
@@ -66,26 +95,23 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   sweepTimer.unref();
 
   const handlers: ApiHandlers = {
-    'conversations.list': () => store.listConversations(),
+    'conversations.list': () => store.conversations.list(),
     'chat.history': ({ conversationId }) => {
-      if (!store.getConversation(conversationId)) {
+      if (!store.conversations.get(conversationId)) {
         throw new ApiRefusal('not_found', `conversation ${conversationId} does not exist`);
       }
-      return store.listByConversation(conversationId).map((task) => {
-        const live = scheduler.liveOutput(task.id);
-        return live === undefined ? task : { ...task, output: live };
-      });
+      return store.listByConversation(conversationId).map((task) => scheduler.live(task));
     },
     'chat.send': ({ conversationId, text, lane }) => {
       checkInputSize(text, settings.maxInputBytes);
-      const existing = conversationId ? store.getConversation(conversationId) : undefined;
+      const existing = conversationId ? store.conversations.get(conversationId) : undefined;
       if (conversationId && !existing) {
         throw new ApiRefusal('not_found', `conversation ${conversationId} does not exist`);
       }
       // One transaction: a refused submit leaves no empty new conversation behind.
       const { conversation, task } = refusalsNamed(() =>
         store.atomically(() => {
-          const conversation = existing ?? store.createConversation(titleOf(text));
+          const conversation = existing ?? store.conversations.create(titleOf(text));
           const task = store.submit(
             {
               conversationId: conversation.id,
@@ -115,6 +141,19 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     'tasks.resume': ({ taskId }) => applyTaskAction(store, scheduler, 'resume', taskId),
     'tasks.cancel': ({ taskId }) => applyTaskAction(store, scheduler, 'cancel', taskId),
     'tasks.retry': ({ taskId }) => applyTaskAction(store, scheduler, 'retry', taskId),
+    'upstream.status': () => gate.status(),
+    'queue.positions': ({ taskIds }) => {
+      const ahead = gate.status().limiter.waiting;
+      return store.queuePositions(taskIds).map(({ taskId, position }) => ({
+        taskId,
+        position,
+        etaMs: limiter.etaMs(ahead + position),
+      }));
+    },
+    'ui.focus': ({ conversationId }) => {
+      scheduler.focus(conversationId);
+      return {};
+    },
   };
 
   setImmediate(() => scheduler.pump());
@@ -127,7 +166,10 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     },
     close() {
       clearInterval(sweepTimer);
-      closing ??= scheduler.stop().finally(() => db.close());
+      closing ??= scheduler.stop().finally(() => {
+        gate.stop();
+        db.close();
+      });
       return closing;
     },
   };

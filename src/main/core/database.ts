@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { migrations } from './migrations.ts';
 
 export type Db = Database.Database;
+export type Statement = Database.Statement;
 
 /**
  * Opens (creating if needed) the ClawDesk database: WAL so readers never wait for the writer,
@@ -36,4 +37,33 @@ export function migrate(db: Db): number {
     })();
   }
   return migrations.length;
+}
+
+/**
+ * Base of the stores: one connection, statements prepared once and reused (preparing costs
+ * about as much as a small insert), an injectable clock.
+ */
+export class SqlStore {
+  protected readonly db: Db;
+  protected readonly now: () => number;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(db: Db, now: () => number = Date.now) {
+    this.db = db;
+    this.now = now;
+  }
+
+  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  protected prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 }

@@ -1,6 +1,8 @@
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
-import type { TaskError, TaskView } from '../../shared/task.ts';
+import type { Lane, TaskError, TaskPhase, TaskView } from '../../shared/task.ts';
 import { retryDelayMs } from './backoff.ts';
+import type { UpstreamBudget } from './call-grants.ts';
+import { CallGrants } from './call-grants.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import type { CoreSettings } from './settings.ts';
 import type { TaskStore } from './task-store.ts';
@@ -12,6 +14,7 @@ export interface SchedulerOptions {
   store: TaskStore;
   settings: () => CoreSettings;
   spawnWorker: SpawnWorker;
+  budget: UpstreamBudget;
   emit: (event: TaskEvent) => void;
   log: (line: string) => void;
   random?: () => number;
@@ -26,15 +29,25 @@ export class Scheduler {
   private readonly opts: SchedulerOptions;
   private readonly pool: WorkerPool;
   private readonly output: OutputBuffer;
-  /** Conversation of each running task, so a delta event needs no database read. */
-  private readonly conversationOf = new Map<string, string>();
+  private readonly grants: CallGrants;
+  /** Conversation and lane of each running task, so a delta needs no database read. */
+  private readonly runs = new Map<
+    string,
+    { conversationId: string; lane: Lane; phase?: TaskPhase }
+  >();
+  /** Runs handed out that have not asked for their first slot yet: they will, any moment. */
+  private readonly awaitingFirstCall = new Set<string>();
+  /** The conversation the user is looking at goes first within its lane. */
+  private focused: string | null = null;
   private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Number.POSITIVE_INFINITY;
   private stopped = false;
 
   constructor(opts: SchedulerOptions) {
     this.opts = opts;
     const { store, settings, log } = opts;
     this.output = new OutputBuffer(settings().checkpointMs, (batch) => store.appendOutput(batch));
+    this.grants = new CallGrants(opts.budget, log);
     const limits = () => {
       const s = settings();
       return {
@@ -72,23 +85,32 @@ export class Scheduler {
     }
   }
 
-  /** Fills every idle worker with the next runnable task. Cheap to call often. */
+  /** Fills idle workers with the next runnable tasks, as far as the budget allows. */
   pump(): void {
     if (this.stopped) return;
     for (;;) {
       // Workers start lazily: only when something is waiting for one.
       if (!this.opts.store.hasRunnable()) {
-        this.armWakeTimer();
+        this.wakeForBackoff();
+        return;
+      }
+      // Tasks wait in our own priority-ordered queue until the shared budget has room.
+      const delay = this.opts.budget.dispatchDelayMs(
+        this.awaitingFirstCall.size + this.grants.waiting(),
+      );
+      if (delay > 0) {
+        this.wakeIn(delay);
         return;
       }
       const worker = this.pool.takeIdle();
       if (!worker) return;
-      const claimed = this.opts.store.claimNext();
+      const claimed = this.opts.store.claimNext(this.focused);
       if (!claimed) return;
       const { gateway, lanes } = this.opts.settings();
       const job: JobRef = { taskId: claimed.id, attempt: claimed.attempt };
       this.output.start(claimed.id, claimed.attempt, '');
-      this.conversationOf.set(claimed.id, claimed.conversationId);
+      this.runs.set(claimed.id, { conversationId: claimed.conversationId, lane: claimed.lane });
+      this.awaitingFirstCall.add(claimed.id);
       this.emitTask(claimed.id);
       this.pool.assign(worker, job, {
         type: 'run',
@@ -103,24 +125,25 @@ export class Scheduler {
     }
   }
 
+  /** The conversation in front of the user; its tasks go first within their lane. */
+  focus(conversationId: string | null): void {
+    this.focused = conversationId;
+  }
+
   /**
    * Stops a running task's upstream call at once (pause, cancel). The caller has already moved
    * the task out of `running`, so whatever the worker still reports is ignored.
    */
   abortRun(taskId: string): void {
-    this.forget(taskId);
     const worker = this.pool.holding(taskId);
+    if (worker?.job) this.forget(worker.job);
+    else this.output.finish(taskId);
     if (worker) this.pool.abort(worker);
   }
 
   /** Writes a running task's pending text now, e.g. before a pause keeps it. */
   checkpoint(taskId: string): void {
     this.output.flushTask(taskId);
-  }
-
-  /** Live text of a running task (checkpointed or not), for views read mid-stream. */
-  liveOutput(taskId: string): string | undefined {
-    return this.output.text(taskId);
   }
 
   workers(): readonly PooledWorker[] {
@@ -139,10 +162,23 @@ export class Scheduler {
   }
 
   emitTask(taskId: string): void {
-    const task: TaskView | undefined = this.opts.store.get(taskId);
-    if (!task) return;
-    const live = this.output.text(taskId);
-    this.opts.emit({ type: 'task', task: live === undefined ? task : { ...task, output: live } });
+    const task = this.opts.store.get(taskId);
+    if (task) this.opts.emit({ type: 'task', task: this.live(task) });
+  }
+
+  /** A stored view with what only memory knows of a running task: its text and phase. */
+  live(task: TaskView): TaskView {
+    const output = this.output.text(task.id);
+    const phase = this.runs.get(task.id)?.phase;
+    if (output === undefined && phase === undefined) return task;
+    return { ...task, output: output ?? task.output, ...(phase ? { phase } : {}) };
+  }
+
+  private setPhase(taskId: string, phase: TaskPhase): void {
+    const run = this.runs.get(taskId);
+    if (!run || run.phase === phase) return;
+    run.phase = phase;
+    this.emitTask(taskId);
   }
 
   private onReport(worker: PooledWorker, message: WorkerReport): void {
@@ -152,20 +188,23 @@ export class Scheduler {
       this.opts.log(`worker ${worker.id}: ignored a ${message.type} for a job it no longer holds`);
       return;
     }
-    if (message.type === 'delta') {
-      const offset = this.output.append(job.taskId, job.attempt, message.text);
-      if (offset === undefined) return; // aborted: the task has moved on
-      const conversationId = this.conversationOf.get(job.taskId) ?? '';
-      this.opts.emit({
-        type: 'delta',
-        taskId: job.taskId,
-        conversationId,
-        offset,
-        text: message.text,
-      });
-      return;
+    switch (message.type) {
+      case 'acquire':
+        this.awaitingFirstCall.delete(job.taskId);
+        this.setPhase(job.taskId, 'waiting_for_rate_limit');
+        this.grants.acquire(message, this.priorityOf(job.taskId), (m) => {
+          this.setPhase(job.taskId, 'waiting_for_gateway');
+          worker.handle.send(m);
+        });
+        return;
+      case 'release':
+        this.grants.release(message, message.outcome);
+        this.pump();
+        return;
+      case 'delta':
+        return this.onDelta(job, message.text);
     }
-    this.forget(job.taskId);
+    this.forget(job);
     const expect = { state: 'running' as const, attempt: job.attempt };
     const changed =
       message.type === 'succeeded'
@@ -181,10 +220,26 @@ export class Scheduler {
     this.pump();
   }
 
+  private onDelta(job: JobRef, text: string): void {
+    const offset = this.output.append(job.taskId, job.attempt, text);
+    if (offset === undefined) return; // aborted: the task has moved on
+    const run = this.runs.get(job.taskId);
+    if (run?.phase) run.phase = undefined; // streaming: the text says it
+    const conversationId = this.runs.get(job.taskId)?.conversationId ?? '';
+    this.opts.emit({ type: 'delta', taskId: job.taskId, conversationId, offset, text });
+  }
+
+  /** Bottleneck priorities, 0 first: lanes in order, the focused conversation ahead in each. */
+  private priorityOf(taskId: string): number {
+    const run = this.runs.get(taskId);
+    const lane = { interactive: 0, short: 3, long: 6 }[run?.lane ?? 'long'];
+    return lane + (run && run.conversationId === this.focused ? 0 : 1);
+  }
+
   private onWorkerExit(worker: PooledWorker, job: JobRef | null, reason: string): void {
     this.opts.log(`worker ${worker.id}: ${reason}`);
     if (job && !this.stopped) {
-      this.forget(job.taskId);
+      this.forget(job);
       const error: TaskError = {
         code: 'worker_crashed',
         message: `the worker running this task stopped: ${reason}`,
@@ -204,36 +259,48 @@ export class Scheduler {
   ): TaskView | undefined {
     const { store } = this.opts;
     const expect = { state: 'running' as const, attempt: job.attempt };
+    if (error.code === 'unauthorized') {
+      // The token is wrong for every task alike: wait (the budget holds dispatch) instead of
+      // spending attempts; the reason stays on the task for the user to read.
+      return store.transition(job.taskId, 'queued', { error }, expect);
+    }
     if (retryable && store.attemptsLeft(job.taskId, 1)) {
       const delay = retryAfterMs ?? retryDelayMs(job.attempt, this.opts.random);
-      const view = store.transition(
-        job.taskId,
-        'queued',
-        { error, notBefore: Date.now() + delay, countFailure: true },
-        expect,
-      );
-      this.armWakeTimer();
+      const patch = { error, notBefore: Date.now() + delay, countFailure: true };
+      const view = store.transition(job.taskId, 'queued', patch, expect);
+      this.wakeForBackoff();
       return view;
     }
     const timedOut = error.code === 'timeout' || error.code === 'stall_timeout';
-    return store.transition(
-      job.taskId,
-      timedOut ? 'timed_out' : 'failed',
-      { error, countFailure: true },
-      expect,
-    );
+    const to = timedOut ? 'timed_out' : 'failed';
+    return store.transition(job.taskId, to, { error, countFailure: true }, expect);
   }
 
-  private forget(taskId: string): void {
-    this.output.finish(taskId);
-    this.conversationOf.delete(taskId);
+  /** The run is over for us: its text flushed, its budget slots given back. */
+  private forget(job: JobRef): void {
+    this.output.finish(job.taskId);
+    this.runs.delete(job.taskId);
+    this.awaitingFirstCall.delete(job.taskId);
+    this.grants.dropRun(job.taskId, job.attempt);
   }
 
-  private armWakeTimer(): void {
+  private wakeForBackoff(): void {
     const at = this.opts.store.nextWakeAt();
-    if (at === undefined || this.stopped) return;
+    if (at !== undefined) this.wakeIn(at - Date.now());
+  }
+
+  /** One timer for every reason to look again (back-offs, budget); the earliest wins. */
+  private wakeIn(ms: number): void {
+    if (this.stopped) return;
+    const at = Date.now() + Math.max(0, ms) + 5;
+    if (at >= this.wakeAt && this.wakeTimer) return;
     clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(() => this.pump(), Math.max(0, at - Date.now()) + 5);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeAt = Number.POSITIVE_INFINITY;
+      this.wakeTimer = undefined;
+      this.pump();
+    }, at - Date.now());
     this.wakeTimer.unref();
   }
 }

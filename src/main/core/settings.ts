@@ -1,5 +1,9 @@
 import type { Lane } from '../../shared/task.ts';
 import type { GatewayConfig, JobTimeouts } from '../../shared/worker-protocol.ts';
+import type { CircuitBreakerSettings } from './circuit-breaker.ts';
+import { DEFAULT_BREAKER } from './circuit-breaker.ts';
+import type { RateLimitSettings } from './rate-limiter.ts';
+import { DEFAULT_RATE_LIMIT } from './rate-limiter.ts';
 
 /** Settings of the core. Later issues move them into SQLite and a settings UI. */
 export interface CoreSettings {
@@ -25,6 +29,11 @@ export interface CoreSettings {
   workerMemoryLimitBytes: number;
   /** After an abort, a worker gets this long to report before it is killed. */
   abortGraceMs: number;
+  /** The upstream provider's limits, shared by every worker. */
+  rateLimit: RateLimitSettings;
+  breaker: CircuitBreakerSettings;
+  /** After the gateway refused the token, one probe per this period until it is fixed. */
+  authRetryMs: number;
 }
 
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:18790';
@@ -52,6 +61,9 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
     heartbeatTimeoutMs: 10_000,
     workerMemoryLimitBytes: 512 * 1024 * 1024,
     abortGraceMs: 5_000,
+    rateLimit: { ...DEFAULT_RATE_LIMIT },
+    breaker: { ...DEFAULT_BREAKER },
+    authRetryMs: MINUTE,
     ...overrides,
   };
 }

@@ -52,3 +52,5 @@ export function taskView(row: TaskRow): TaskView {
 }
 
 export const TERMINAL_SQL = `('succeeded', 'failed', 'cancelled', 'timed_out')`;
+
+export const UNFINISHED_SQL = `('queued', 'running', 'paused', 'interrupted')`;

@@ -1,16 +1,11 @@
 import { monotonicFactory } from 'ulid';
-import type {
-  ConversationView,
-  Lane,
-  TaskError,
-  TaskState,
-  TaskView,
-  Usage,
-} from '../../shared/task.ts';
+import type { Lane, TaskError, TaskState, TaskView, Usage } from '../../shared/task.ts';
 import { LaneSchema } from '../../shared/task.ts';
 import type { Db } from './database.ts';
-import type { ConversationRow, TaskRow } from './task-rows.ts';
-import { TERMINAL_SQL, conversationView, taskView } from './task-rows.ts';
+import { SqlStore } from './database.ts';
+import { ConversationStore } from './conversation-store.ts';
+import type { TaskRow } from './task-rows.ts';
+import { TERMINAL_SQL, UNFINISHED_SQL, taskView } from './task-rows.ts';
 import { canTransition, IllegalTransitionError } from './task-state.ts';
 
 /** What a worker needs to run a task, read in the same transaction that claims it. */
@@ -59,43 +54,13 @@ const FINISHED: readonly TaskState[] = ['succeeded', 'failed', 'cancelled', 'tim
  * transaction that checks the current state first, so an illegal transition throws instead
  * of overwriting (DESIGN.md "Tasks").
  */
-export class TaskStore {
-  private readonly db: Db;
+export class TaskStore extends SqlStore {
+  readonly conversations: ConversationStore;
   private readonly newId = monotonicFactory();
-  private readonly now: () => number;
 
   constructor(db: Db, now: () => number = Date.now) {
-    this.db = db;
-    this.now = now;
-  }
-
-  /** Runs `fn` in one transaction (nested calls become savepoints). */
-  atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
-  createConversation(title: string): ConversationView {
-    const id = this.newId();
-    const t = this.now();
-    this.db
-      .prepare(
-        'INSERT INTO conversations (id, title, session_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(id, title, `clawdesk:${id}`, t, t);
-    return { id, title, createdAt: t, updatedAt: t };
-  }
-
-  getConversation(id: string): (ConversationView & { sessionKey: string }) | undefined {
-    const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as
-      ConversationRow | undefined;
-    return row && { ...conversationView(row), sessionKey: row.session_key };
-  }
-
-  listConversations(): ConversationView[] {
-    const rows = this.db
-      .prepare('SELECT * FROM conversations ORDER BY updated_at DESC, id DESC')
-      .all() as ConversationRow[];
-    return rows.map(conversationView);
+    super(db, now);
+    this.conversations = new ConversationStore(db, now, this.newId);
   }
 
   /**
@@ -106,7 +71,7 @@ export class TaskStore {
     const id = this.newId();
     const t = this.now();
     this.db.transaction(() => {
-      const conversation = this.getConversation(task.conversationId);
+      const conversation = this.conversations.get(task.conversationId);
       if (!conversation)
         throw new SubmitRefused(`conversation ${task.conversationId} does not exist`);
       const unfinished = this.countUnfinished();
@@ -116,76 +81,70 @@ export class TaskStore {
             'wait for some to finish or cancel some',
         );
       }
-      this.db
-        .prepare(
-          `INSERT INTO tasks (id, conversation_id, lane, priority, state, prompt, agent_id, session_key,
+      this.prepare(
+        `INSERT INTO tasks (id, conversation_id, lane, priority, state, prompt, agent_id, session_key,
              max_attempts, created_at, updated_at)
            VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          task.conversationId,
-          task.lane,
-          LANE_PRIORITY[task.lane],
-          task.prompt,
-          task.agentId,
-          conversation.sessionKey,
-          task.maxAttempts,
-          t,
-          t,
-        );
-      this.db
-        .prepare('UPDATE conversations SET updated_at = ? WHERE id = ?')
-        .run(t, task.conversationId);
+      ).run(
+        id,
+        task.conversationId,
+        task.lane,
+        LANE_PRIORITY[task.lane],
+        task.prompt,
+        task.agentId,
+        conversation.sessionKey,
+        task.maxAttempts,
+        t,
+        t,
+      );
+      this.conversations.touch(task.conversationId, t);
     })();
     return this.get(id) as TaskView;
   }
 
   countUnfinished(): number {
     const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM tasks WHERE state NOT IN ${TERMINAL_SQL}`)
+      // Listing the unfinished states (not excluding the finished ones) lets SQLite use the
+      // queue index instead of scanning every finished task kept for the retention period.
+      .prepare(`SELECT COUNT(*) AS n FROM tasks WHERE state IN ${UNFINISHED_SQL}`)
       .get() as { n: number };
     return row.n;
   }
 
   get(id: string): TaskView | undefined {
-    const row = this.db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined;
+    const row = this.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined;
     return row && taskView(row);
   }
 
   listByConversation(conversationId: string): TaskView[] {
-    const rows = this.db
-      .prepare('SELECT * FROM tasks WHERE conversation_id = ? ORDER BY id')
-      .all(conversationId) as TaskRow[];
+    const rows = this.prepare('SELECT * FROM tasks WHERE conversation_id = ? ORDER BY id').all(
+      conversationId,
+    ) as TaskRow[];
     return rows.map(taskView);
   }
 
   hasRunnable(): boolean {
     const sql = `SELECT 1 FROM tasks WHERE state = 'queued' AND not_before <= ? LIMIT 1`;
-    return this.db.prepare(sql).get(this.now()) !== undefined;
+    return this.prepare(sql).get(this.now()) !== undefined;
   }
 
   /**
-   * The next runnable task (by lane priority, then age) moves to `running` with its run
+   * The next runnable task (by lane priority, the focused conversation first, then age) moves to `running` with its run
    * counted and its output cleared for the new run, in one transaction.
    */
-  claimNext(): ClaimedTask | undefined {
+  claimNext(focusedConversation: string | null = null): ClaimedTask | undefined {
     return this.db.transaction(() => {
-      const row = this.db
-        .prepare(
-          `SELECT * FROM tasks WHERE state = 'queued' AND not_before <= ?
-           ORDER BY priority, id LIMIT 1`,
-        )
-        .get(this.now()) as TaskRow | undefined;
+      const row = this.prepare(
+        `SELECT * FROM tasks WHERE state = 'queued' AND not_before <= ?
+           ORDER BY priority, conversation_id IS ? DESC, id LIMIT 1`,
+      ).get(this.now(), focusedConversation) as TaskRow | undefined;
       if (!row) return undefined;
       const t = this.now();
-      this.db
-        .prepare(
-          `UPDATE tasks SET state = 'running', attempts = attempts + 1, output = '',
+      this.prepare(
+        `UPDATE tasks SET state = 'running', attempts = attempts + 1, output = '',
              started_at = ?, updated_at = ?
            WHERE id = ?`,
-        )
-        .run(t, t, row.id);
+      ).run(t, t, row.id);
       return {
         id: row.id,
         conversationId: row.conversation_id,
@@ -200,15 +159,15 @@ export class TaskStore {
 
   /** Earliest `not_before` among queued tasks waiting for a back-off, if any. */
   nextWakeAt(): number | undefined {
-    const row = this.db
-      .prepare(`SELECT MIN(not_before) AS t FROM tasks WHERE state = 'queued' AND not_before > ?`)
-      .get(this.now()) as { t: number | null };
+    const row = this.prepare(
+      `SELECT MIN(not_before) AS t FROM tasks WHERE state = 'queued' AND not_before > ?`,
+    ).get(this.now()) as { t: number | null };
     return row.t ?? undefined;
   }
 
   /** Streamed text checkpoint: appends, guarded by attempt so a stale worker writes nothing. */
   appendOutput(batch: ReadonlyArray<{ taskId: string; attempt: number; text: string }>): void {
-    const stmt = this.db.prepare(
+    const stmt = this.prepare(
       `UPDATE tasks SET output = output || ?, updated_at = ?
        WHERE id = ? AND state = 'running' AND attempts = ?`,
     );
@@ -230,7 +189,7 @@ export class TaskStore {
     expect?: { state: TaskState; attempt?: number },
   ): TaskView | undefined {
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT state, attempts FROM tasks WHERE id = ?').get(id) as
+      const row = this.prepare('SELECT state, attempts FROM tasks WHERE id = ?').get(id) as
         { state: TaskState; attempts: number } | undefined;
       if (!row) throw new Error(`task ${id} does not exist`);
       const stale =
@@ -240,28 +199,26 @@ export class TaskStore {
       if (stale) return undefined;
       if (!canTransition(row.state, to)) throw new IllegalTransitionError(id, row.state, to);
       const t = this.now();
-      this.db
-        .prepare(
-          `UPDATE tasks SET state = ?, updated_at = ?, finished_at = ?,
+      this.prepare(
+        `UPDATE tasks SET state = ?, updated_at = ?, finished_at = ?,
              error_code = ?, error_message = ?,
              usage_json = COALESCE(?, usage_json), finish_reason = COALESCE(?, finish_reason),
              not_before = ?,
              failures = CASE WHEN ? THEN 0 ELSE failures + ? END
            WHERE id = ?`,
-        )
-        .run(
-          to,
-          t,
-          FINISHED.includes(to) ? t : null,
-          patch.error?.code ?? null,
-          patch.error?.message ?? null,
-          patch.usage ? JSON.stringify(patch.usage) : null,
-          patch.finishReason ?? null,
-          patch.notBefore ?? 0,
-          patch.resetFailures ? 1 : 0,
-          patch.countFailure ? 1 : 0,
-          id,
-        );
+      ).run(
+        to,
+        t,
+        FINISHED.includes(to) ? t : null,
+        patch.error?.code ?? null,
+        patch.error?.message ?? null,
+        patch.usage ? JSON.stringify(patch.usage) : null,
+        patch.finishReason ?? null,
+        patch.notBefore ?? 0,
+        patch.resetFailures ? 1 : 0,
+        patch.countFailure ? 1 : 0,
+        id,
+      );
       return this.get(id);
     })();
   }
@@ -272,42 +229,51 @@ export class TaskStore {
    */
   interruptRunning(countFailure: boolean): string[] {
     return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT id FROM tasks WHERE state = 'running'`).all() as {
+      const rows = this.prepare(`SELECT id FROM tasks WHERE state = 'running'`).all() as {
         id: string;
       }[];
-      this.db
-        .prepare(
-          `UPDATE tasks SET state = 'interrupted', updated_at = ?, failures = failures + ?
+      this.prepare(
+        `UPDATE tasks SET state = 'interrupted', updated_at = ?, failures = failures + ?
            WHERE state = 'running'`,
-        )
-        .run(this.now(), countFailure ? 1 : 0);
+      ).run(this.now(), countFailure ? 1 : 0);
       return rows.map((r) => r.id);
     })();
   }
 
   /** Interrupted tasks, oldest first, with whether they have automatic attempts left. */
   listInterrupted(): { id: string; attemptsLeft: boolean }[] {
-    const rows = this.db
-      .prepare(
-        `SELECT id, failures < max_attempts AS has_left FROM tasks WHERE state = 'interrupted' ORDER BY id`,
-      )
-      .all() as { id: string; has_left: number }[];
+    const rows = this.prepare(
+      `SELECT id, failures < max_attempts AS has_left FROM tasks WHERE state = 'interrupted' ORDER BY id`,
+    ).all() as { id: string; has_left: number }[];
     return rows.map((r) => ({ id: r.id, attemptsLeft: r.has_left === 1 }));
   }
 
   /** True while failures (this one included, once counted) stay under max attempts. */
   attemptsLeft(id: string, pendingFailure = 0): boolean {
-    const row = this.db.prepare('SELECT failures, max_attempts FROM tasks WHERE id = ?').get(id) as
+    const row = this.prepare('SELECT failures, max_attempts FROM tasks WHERE id = ?').get(id) as
       { failures: number; max_attempts: number } | undefined;
     return row !== undefined && row.failures + pendingFailure < row.max_attempts;
   }
 
+  /** Place in line (1 = next) of each queued task given; others are left out. */
+  queuePositions(taskIds: readonly string[]): { taskId: string; position: number }[] {
+    const statement = this.prepare(
+      `SELECT t.id AS taskId, 1 + (SELECT COUNT(*) FROM tasks q WHERE q.state = 'queued'
+         AND (q.priority < t.priority OR (q.priority = t.priority AND q.id < t.id))) AS position
+       FROM tasks t WHERE t.id = ? AND t.state = 'queued'`,
+    );
+    const slots: { taskId: string; position: number }[] = [];
+    for (const id of taskIds) {
+      const row = statement.get(id) as { taskId: string; position: number } | undefined;
+      if (row) slots.push(row);
+    }
+    return slots;
+  }
+
   /** Deletes finished tasks older than `before` (DESIGN.md: results kept 7 days). */
   sweepFinished(before: number): number {
-    return this.db
-      .prepare(
-        `DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ? AND state IN ${TERMINAL_SQL}`,
-      )
-      .run(before).changes;
+    return this.prepare(
+      `DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ? AND state IN ${TERMINAL_SQL}`,
+    ).run(before).changes;
   }
 }

@@ -1,0 +1,43 @@
+import type { ConversationView } from '../../shared/task.ts';
+import type { Db } from './database.ts';
+import { SqlStore } from './database.ts';
+import type { ConversationRow } from './task-rows.ts';
+import { conversationView } from './task-rows.ts';
+
+/** Conversations: one OpenClaw session each, named by its session key. */
+export class ConversationStore extends SqlStore {
+  private readonly newId: () => string;
+
+  constructor(db: Db, now: () => number, newId: () => string) {
+    super(db, now);
+    this.newId = newId;
+  }
+
+  create(title: string): ConversationView {
+    const id = this.newId();
+    const t = this.now();
+    this.prepare(
+      `INSERT INTO conversations (id, title, session_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?)`,
+    ).run(id, title, `clawdesk:${id}`, t, t);
+    return { id, title, createdAt: t, updatedAt: t };
+  }
+
+  get(id: string): (ConversationView & { sessionKey: string }) | undefined {
+    const row = this.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as
+      ConversationRow | undefined;
+    return row && { ...conversationView(row), sessionKey: row.session_key };
+  }
+
+  /** Most recently used first. */
+  list(): ConversationView[] {
+    const rows = this.prepare(
+      'SELECT * FROM conversations ORDER BY updated_at DESC, id DESC',
+    ).all() as ConversationRow[];
+    return rows.map(conversationView);
+  }
+
+  touch(id: string, at: number): void {
+    this.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(at, id);
+  }
+}

@@ -1,0 +1,330 @@
+import Bottleneck from 'bottleneck';
+import type { CallOutcome } from '../../shared/worker-protocol.ts';
+import { retryDelayMs } from './backoff.ts';
+import { etaMs, SpentUnits } from './sliding-window.ts';
+
+export interface RateLimitSettings {
+  /** Starts allowed in any rolling window. */
+  perWindow: number;
+  windowMs: number;
+  /** Calls in flight at once. */
+  maxConcurrent: number;
+}
+
+/** The free NVIDIA tier behind the gateway: about 40 requests a minute, 5 at once. */
+export const DEFAULT_RATE_LIMIT: RateLimitSettings = {
+  perWindow: 40,
+  windowMs: 60_000,
+  maxConcurrent: 5,
+};
+
+export interface RateLimiterOptions {
+  /** For the full jitter of the 429 back-off; tests pass a fixed one. */
+  random?: () => number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** How many recent start times `startTimes()` keeps. */
+  startLogSize?: number;
+}
+
+/** Permission for one upstream call; release it exactly when the call has ended. */
+export interface Grant {
+  readonly startedAt: number;
+  /** Frees the concurrency slot (the window unit stays spent). Later calls do nothing. */
+  release(outcome: CallOutcome): void;
+}
+
+export interface RateLimiterStatus {
+  /** Window units spent and not yet back: the starts of the last `windowMs`. */
+  startsInWindow: number;
+  perWindow: number;
+  windowMs: number;
+  running: number;
+  maxConcurrent: number;
+  /** `acquire` calls not granted yet. */
+  waiting: number;
+  /** Epoch ms the 429 pause ends, or null when not paused. */
+  pausedUntil: number | null;
+}
+
+/** Taken from the reservoir while paused, so no unit coming back can let a job through. */
+const PAUSE_OFFSET = 1_000_000_000;
+const MAX_TIMER_MS = 2_147_483_647;
+
+const bottleneckPriority = (p: number) => Math.min(9, Math.max(0, Math.round(p) || 0));
+
+function checkSettings(s: RateLimitSettings): RateLimitSettings {
+  for (const [key, value] of Object.entries(s)) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${key} must be ≥ 1: ${value}`);
+  }
+  return s;
+}
+
+/**
+ * The one upstream budget every worker shares: at most `maxConcurrent` calls in flight, at most
+ * `perWindow` starts in ANY interval of `windowMs`, lower priority numbers first, and a 429 pauses
+ * everyone. Bottleneck keeps the priority queue, the concurrency cap and a reservoir of window
+ * units; Bottleneck's own reservoir refresh is a fixed window that lets about twice the limit
+ * through across a boundary (bottleneck#153), so instead each unit is given back with
+ * `incrementReservoir(1)` exactly `windowMs` after the call that spent it started. Every change
+ * to the reservoir is relative, so it never races Bottleneck's asynchronous bookkeeping.
+ */
+export class RateLimiter {
+  private settings: RateLimitSettings;
+  private readonly random: () => number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffCapMs: number;
+  private readonly startLogSize: number;
+  private readonly bottleneck: Bottleneck;
+  private readonly spent = new SpentUnits();
+  private readonly starts: number[] = [];
+  private running = 0;
+  private waiting = 0;
+  private pausedUntil: number | null = null;
+  /** When the latest pause began: a 429 from a call started before it is the same burst. */
+  private pauseBegan = Number.NEGATIVE_INFINITY;
+  private consecutive429 = 0;
+  private returnTimer: NodeJS.Timeout | undefined;
+  private pauseTimer: NodeJS.Timeout | undefined;
+  /** Jobs Bottleneck started just as a pause began; they wait for its end before the grant. */
+  private pauseWaiters: Array<() => void> = [];
+  /** Rejecters of acquires not granted yet, and releasers of the Bottleneck jobs held. */
+  private readonly pending = new Set<(error: unknown) => void>();
+  private readonly held = new Set<() => void>();
+  private readonly listeners = new Set<() => void>();
+  private stopped = false;
+
+  constructor(settings: RateLimitSettings = DEFAULT_RATE_LIMIT, options: RateLimiterOptions = {}) {
+    this.settings = checkSettings({ ...settings });
+    this.random = options.random ?? Math.random;
+    this.backoffBaseMs = options.backoffBaseMs ?? 1000;
+    this.backoffCapMs = options.backoffCapMs ?? 60_000;
+    this.startLogSize = options.startLogSize ?? 1000;
+    this.bottleneck = new Bottleneck({
+      maxConcurrent: this.settings.maxConcurrent,
+      reservoir: this.settings.perWindow,
+    });
+  }
+
+  /**
+   * Resolves when the call may start: a concurrency slot and a window unit are taken. Priority
+   * 0 is the most urgent (0–9). Rejects with the signal's reason if it aborts first, and then
+   * takes nothing; rejects when the limiter is stopped.
+   */
+  acquire(priority: number, signal?: AbortSignal): Promise<Grant> {
+    if (this.stopped) return Promise.reject(new Error('rate limiter stopped'));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<Grant>((resolve, reject) => {
+      let settled = false;
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        this.waiting--;
+        this.pending.delete(fail);
+        signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const fail = (error: unknown) => {
+        if (!settle()) return;
+        reject(error);
+        this.changed();
+      };
+      const onAbort = () => fail(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.add(fail);
+      this.waiting++;
+
+      // Bottleneck has taken a slot and a unit when this runs; the slot is held until the
+      // returned promise settles.
+      const job = async (): Promise<void> => {
+        while (this.pausedUntil !== null && !settled && !this.stopped) {
+          await new Promise<void>((wake) => this.pauseWaiters.push(wake));
+        }
+        if (settled || this.stopped) {
+          // Aborted while Bottleneck was handing it over: the unit was never used.
+          if (!this.stopped) void this.bottleneck.incrementReservoir(1);
+          return;
+        }
+        settle();
+        let free!: () => void;
+        const done = new Promise<void>((r) => (free = r));
+        this.held.add(free);
+        resolve(this.grant(free));
+        await done;
+      };
+      // A job dropped by stop() was already rejected through `pending`.
+      this.bottleneck.schedule({ priority: bottleneckPriority(priority) }, job).catch(() => {});
+      this.changed();
+    });
+  }
+
+  /** True when a call could start right now, counting `pending` calls about to ask first. */
+  canStartNow(pending = 0): boolean {
+    if (this.stopped || this.pausedUntil !== null) return false;
+    const ahead = this.waiting + pending;
+    const { perWindow, maxConcurrent } = this.settings;
+    return this.running + ahead < maxConcurrent && this.spent.count + ahead < perWindow;
+  }
+
+  status(): RateLimiterStatus {
+    return {
+      startsInWindow: this.spent.count,
+      perWindow: this.settings.perWindow,
+      windowMs: this.settings.windowMs,
+      running: this.running,
+      maxConcurrent: this.settings.maxConcurrent,
+      waiting: this.waiting,
+      pausedUntil: this.pausedUntil,
+    };
+  }
+
+  /**
+   * Rough wait (ms) before the `position`-th next start (1 = the next) could happen, from the
+   * window's spent units, when they come back, and the pause. A lower bound: it ignores
+   * concurrency and future 429s (see `etaMs` in sliding-window.ts). `position` counts every
+   * call that will start first, including the `status().waiting` ones already in here.
+   */
+  etaMs(position: number): number {
+    const { perWindow, windowMs } = this.settings;
+    const input = { now: Date.now(), perWindow, windowMs, pausedUntil: this.pausedUntil };
+    return etaMs({ ...input, spent: this.spent.list() }, position);
+  }
+
+  /** Start times of the most recent grants, oldest first (for tests, bench and the UI). */
+  startTimes(): number[] {
+    return [...this.starts];
+  }
+
+  /** Called after any change `status()` or `canStartNow()` would show. Returns unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Takes effect at once; units already spent come back `windowMs` (the new one) after use. */
+  updateSettings(patch: Partial<RateLimitSettings>): void {
+    const before = this.settings;
+    const after = checkSettings({ ...before, ...patch });
+    this.settings = after;
+    // Relative, so a unit Bottleneck is handing out right now is not counted twice; a window
+    // shrunk below what is spent leaves the reservoir negative until enough units come back.
+    const delta = after.perWindow - before.perWindow;
+    if (delta !== 0) void this.bottleneck.incrementReservoir(delta);
+    if (after.maxConcurrent !== before.maxConcurrent) {
+      void this.bottleneck.updateSettings({ maxConcurrent: after.maxConcurrent });
+    }
+    if (after.windowMs !== before.windowMs) this.returnUnits();
+    this.changed();
+  }
+
+  /** Clears every timer so the process can exit; waiting acquires reject, grants are void. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.returnTimer);
+    clearTimeout(this.pauseTimer);
+    for (const fail of [...this.pending]) fail(new Error('rate limiter stopped'));
+    for (const wake of this.pauseWaiters.splice(0)) wake();
+    for (const free of this.held) free();
+    this.held.clear();
+    this.bottleneck.stop({ dropWaitingJobs: true }).catch(() => {});
+    this.listeners.clear();
+  }
+
+  private grant(free: () => void): Grant {
+    const startedAt = Date.now();
+    this.running++;
+    this.spent.spend(startedAt);
+    this.starts.push(startedAt);
+    if (this.starts.length > this.startLogSize) this.starts.shift();
+    if (this.returnTimer === undefined) this.scheduleReturn();
+    let released = false;
+    const release = (outcome: CallOutcome) => {
+      if (released || this.stopped) return;
+      released = true;
+      this.running--;
+      this.held.delete(free);
+      free();
+      this.onOutcome(outcome, startedAt);
+      this.changed();
+    };
+    this.changed();
+    return { startedAt, release };
+  }
+
+  private onOutcome(outcome: CallOutcome, startedAt: number): void {
+    if (outcome.kind === 'ok') this.consecutive429 = 0;
+    if (outcome.kind !== 'rate_limited') return;
+    const now = Date.now();
+    // Calls in flight when a 429 paused everyone often get one too: that is the same burst,
+    // not a further consecutive 429, so it must not double the back-off again.
+    const sameBurst = startedAt <= this.pauseBegan;
+    if (!sameBurst) this.consecutive429++;
+    if (outcome.retryAfterMs !== null) this.pause(now + outcome.retryAfterMs);
+    else if (!sameBurst) {
+      const n = this.consecutive429;
+      this.pause(now + retryDelayMs(n, this.random, this.backoffBaseMs, this.backoffCapMs));
+    }
+  }
+
+  /** No new grants to anyone until `until`; a later 429 can only lengthen the pause. */
+  private pause(until: number): void {
+    const now = Date.now();
+    if (until <= now || (this.pausedUntil !== null && until <= this.pausedUntil)) return;
+    if (this.pausedUntil === null) {
+      this.pauseBegan = now;
+      void this.bottleneck.incrementReservoir(-PAUSE_OFFSET);
+    }
+    this.pausedUntil = until;
+    clearTimeout(this.pauseTimer);
+    // setTimeout fires at once past 2^31-1 ms; a longer Retry-After is re-armed by resume().
+    this.pauseTimer = setTimeout(() => this.resume(), Math.min(until - now, MAX_TIMER_MS));
+    this.pauseTimer.unref();
+    this.changed();
+  }
+
+  private resume(): void {
+    const until = this.pausedUntil ?? 0;
+    if (until > Date.now()) {
+      this.pauseTimer = setTimeout(() => this.resume(), Math.min(until - Date.now(), MAX_TIMER_MS));
+      this.pauseTimer.unref();
+      return;
+    }
+    this.pausedUntil = null;
+    this.pauseTimer = undefined;
+    void this.bottleneck.incrementReservoir(PAUSE_OFFSET);
+    for (const wake of this.pauseWaiters.splice(0)) wake();
+    this.changed();
+  }
+
+  /** Gives back every unit whose window has passed, then waits for the next one. */
+  private returnUnits(): void {
+    const back = this.spent.takeReturned(Date.now(), this.settings.windowMs);
+    if (back > 0) void this.bottleneck.incrementReservoir(back);
+    this.scheduleReturn();
+    if (back > 0) this.changed();
+  }
+
+  private scheduleReturn(): void {
+    clearTimeout(this.returnTimer);
+    this.returnTimer = undefined;
+    const next = this.spent.nextReturnAt(this.settings.windowMs);
+    if (next === null || this.stopped) return;
+    // Timers may fire a little early against Date.now(); returnUnits then just waits again.
+    this.returnTimer = setTimeout(() => this.returnUnits(), Math.max(0, next - Date.now()));
+    this.returnTimer.unref();
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        // A broken listener must not leave a grant half made; report it like EventTarget does.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}
