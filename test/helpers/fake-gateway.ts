@@ -51,7 +51,13 @@ export interface FakeGatewayOptions {
   chatCompletionsEnabled?: boolean;
   fault?: (request: RecordedRequest) => Fault | undefined;
   /** Provider-like limits: beyond them the gateway answers 429 rate_limit_error. */
-  limits?: { maxConcurrent?: number; perMinute?: number; retryAfterSeconds?: number };
+  limits?: {
+    maxConcurrent?: number;
+    perMinute?: number;
+    retryAfterSeconds?: number;
+    /** The rolling window of `perMinute`; shorter windows compress time in tests. */
+    windowMs?: number;
+  };
 }
 
 export interface FakeGateway {
@@ -60,7 +66,7 @@ export interface FakeGateway {
   /** Every request, in arrival order, whatever its answer. */
   readonly requests: RecordedRequest[];
   /** Chat completion requests being answered right now, and the most seen at once. */
-  readonly stats: { inFlight: number; maxInFlight: number };
+  readonly stats: { inFlight: number; maxInFlight: number; limited: number };
   chatRequests(): RecordedRequest[];
   failNext(...faults: Fault[]): void;
   /** Change options for the requests that follow (delays, reply, hook, limits…). */
@@ -75,7 +81,7 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
   const options: FakeGatewayOptions = { chunkDelayMs: 1, firstChunkDelayMs: 0, ...initial };
   const requests: RecordedRequest[] = [];
   const queued: Fault[] = [];
-  const stats = { inFlight: 0, maxInFlight: 0 };
+  const stats = { inFlight: 0, maxInFlight: 0, limited: 0 };
   const starts: number[] = [];
   const closing = new AbortController();
 
@@ -122,16 +128,23 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
     if (fault?.kind === 'status') return sendFault(res, fault);
     stats.inFlight++;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-    res.on('close', () => stats.inFlight--);
+    // A request stops counting once its answer is written, as a provider sees it.
+    let counted = true;
+    const done = () => {
+      if (counted) stats.inFlight--;
+      counted = false;
+    };
+    res.on('finish', done);
+    res.on('close', done);
     const reply = (options.reply ?? ((t: string) => `Echo: ${t}`))(text);
     if (body.stream !== true) return void answerWhole(res, body.model, text, reply);
     void stream(res, body.model, text, reply, fault);
   }
 
   function limitFault(): Fault | undefined {
-    const { maxConcurrent, perMinute, retryAfterSeconds } = options.limits ?? {};
+    const { maxConcurrent, perMinute, retryAfterSeconds, windowMs = 60_000 } = options.limits ?? {};
     const now = Date.now();
-    while (starts.length > 0 && (starts[0] ?? now) <= now - 60_000) starts.shift();
+    while (starts.length > 0 && (starts[0] ?? now) <= now - windowMs) starts.shift();
     const over =
       (maxConcurrent !== undefined && stats.inFlight >= maxConcurrent) ||
       (perMinute !== undefined && starts.length >= perMinute);
@@ -139,6 +152,7 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
       starts.push(now);
       return undefined;
     }
+    stats.limited++;
     const headers: Record<string, string> =
       retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
     return { kind: 'status', status: 429, headers };

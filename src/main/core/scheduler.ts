@@ -265,7 +265,9 @@ export class Scheduler {
       return store.transition(job.taskId, 'queued', { error }, expect);
     }
     if (retryable && store.attemptsLeft(job.taskId, 1)) {
-      const delay = retryAfterMs ?? retryDelayMs(job.attempt, this.opts.random);
+      const { retryBaseMs, retryCapMs } = this.opts.settings();
+      const delay =
+        retryAfterMs ?? retryDelayMs(job.attempt, this.opts.random, retryBaseMs, retryCapMs);
       const patch = { error, notBefore: Date.now() + delay, countFailure: true };
       const view = store.transition(job.taskId, 'queued', patch, expect);
       this.wakeForBackoff();

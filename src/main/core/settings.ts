@@ -12,6 +12,9 @@ export interface CoreSettings {
   workerCount: number;
   /** Automatic attempts per task (failures, crashes and interruptions count). */
   maxAttempts: number;
+  /** Back-off between attempts: full jitter up to base·2^(attempt-1), at most cap. */
+  retryBaseMs: number;
+  retryCapMs: number;
   /** Timeouts of each lane; the worker enforces them, main backs them with heartbeats. */
   lanes: Record<Lane, JobTimeouts>;
   /** How often streamed text is flushed to SQLite per task (DESIGN.md: at most ~500 ms). */
@@ -46,6 +49,8 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
     gateway: { url: DEFAULT_GATEWAY_URL, token: '', agentId: 'main' },
     workerCount: 5,
     maxAttempts: 3,
+    retryBaseMs: 1000,
+    retryCapMs: MINUTE,
     // OpenClaw sends response headers at once but nothing on the body while its provider
     // thinks (320 s seen), and undici's own defaults are 300 s: every limit here is chosen.
     lanes: {

@@ -34,9 +34,11 @@ export class UpstreamGate implements UpstreamBudget {
   dispatchDelayMs(pending: number): number {
     const now = Date.now();
     if (this.authRetryAt !== null && now < this.authRetryAt) return this.authRetryAt - now;
-    const breaker = this.breaker.status();
-    if (breaker.state === 'open') return Math.max(1, (breaker.retryAt ?? now) - now);
-    if (!this.breaker.wouldAllow()) return BREAKER_POLL_MS;
+    if (!this.breaker.wouldAllow()) {
+      // Open: look again when the cool-down ends; half open: when the probe has answered.
+      const { state, retryAt } = this.breaker.status();
+      return state === 'open' && retryAt !== null ? Math.max(1, retryAt - now) : BREAKER_POLL_MS;
+    }
     if (!this.limiter.canStartNow(pending)) {
       const eta = this.limiter.etaMs(this.limiter.status().waiting + pending + 1);
       return Math.max(BREAKER_POLL_MS, eta);

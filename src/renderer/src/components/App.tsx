@@ -2,6 +2,8 @@ import { useChat } from '../store/context.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Sidebar } from './Sidebar.tsx';
+import { TokenBanner } from './TokenBanner.tsx';
+import { useQueuePolling } from './use-queue-polling.ts';
 
 function Notice() {
   const notice = useChat((s) => s.notice);
@@ -24,16 +26,24 @@ function Title() {
   return <h1 className="title">{title ?? 'New chat'}</h1>;
 }
 
+/** Its own component, so a change in the queued set does not re-render the whole app. */
+function QueuePoller() {
+  useQueuePolling();
+  return null;
+}
+
 export function App() {
   return (
     <div className="app">
       <Sidebar />
       <main className="chat">
         <Title />
+        <TokenBanner />
         <Notice />
         <MessageList />
         <Composer />
       </main>
+      <QueuePoller />
     </div>
   );
 }

@@ -1,33 +1,6 @@
-import { memo, useRef } from 'react';
-import type { TaskView } from '../../../shared/task.ts';
+import { memo } from 'react';
 import { useChat } from '../store/context.tsx';
-import { STATE_LABEL } from './state-label.ts';
-
-function StateLine({ task }: { task: TaskView }) {
-  // Announce a failure that happens while the user watches, not every old one in the history.
-  const settledAtMount = useRef(task.finishedAt !== null);
-  const attempt =
-    task.attempts > 1 && !task.finishedAt
-      ? ` (attempt ${task.attempts} of ${task.maxAttempts})`
-      : '';
-  return (
-    <div className="state-line">
-      <span className={`state state-${task.state}`} data-testid="state">
-        {STATE_LABEL[task.state]}
-        {attempt}
-      </span>
-      {task.error && (
-        <p
-          className="error"
-          data-testid="error"
-          role={settledAtMount.current ? undefined : 'alert'}
-        >
-          {task.error.message}
-        </p>
-      )}
-    </div>
-  );
-}
+import { StateLine } from './StateLine.tsx';
 
 /**
  * One exchange: the user's message and the assistant's reply. It subscribes to its own task,

@@ -1,5 +1,6 @@
 import { useChat } from '../store/context.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
+import { LimiterStrip } from './LimiterStrip.tsx';
 
 export function Sidebar() {
   const conversations = useChat((s) => s.conversations);
@@ -32,6 +33,7 @@ export function Sidebar() {
           ))}
         </ul>
       </nav>
+      <LimiterStrip />
       <ConnectionStatus />
     </aside>
   );

@@ -1,6 +1,7 @@
 import type { TaskEvent } from '../../../shared/ipc-contract.ts';
 import type { ConversationView, TaskState, TaskView } from '../../../shared/task.ts';
 import { TERMINAL_STATES } from '../../../shared/task.ts';
+import type { UpstreamStatus } from '../../../shared/upstream.ts';
 
 /** The server-derived part of the chat state. */
 export interface ChatData {
@@ -11,6 +12,8 @@ export interface ChatData {
   order: Record<string, string[]>;
   /** Conversations whose full history we hold (so a missing task there is a gap). */
   loaded: Record<string, true>;
+  /** The shared upstream budget (limiter, breaker, token); null until first read. */
+  upstream: UpstreamStatus | null;
 }
 
 /**
@@ -38,6 +41,7 @@ export const emptyChatData = (): ChatData => ({
   tasks: {},
   order: {},
   loaded: {},
+  upstream: null,
 });
 
 const isTerminal = (state: TaskState): boolean => TERMINAL_STATES.includes(state);
@@ -70,12 +74,20 @@ export function mergeTask(existing: TaskView | undefined, incoming: TaskView): T
     incoming.attempts === existing.attempts &&
     existing.output.length > incoming.output.length &&
     existing.output.startsWith(incoming.output);
-  return keepStreamed ? { ...incoming, output: existing.output } : incoming;
+  // The longer text we hold came after this snapshot, so its phase ("waiting for…") is over.
+  return keepStreamed ? { ...withoutPhase(incoming), output: existing.output } : incoming;
+}
+
+/** Main drops a running task's phase once text streams, without sending a new snapshot. */
+function withoutPhase(task: TaskView): TaskView {
+  if (task.phase === undefined) return task;
+  const { phase: _over, ...rest } = task;
+  return rest;
 }
 
 /** Applies a batch of incoming items, copying each collection at most once. */
 export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchResult {
-  let { conversations, tasks, order, loaded } = data;
+  let { conversations, tasks, order, loaded, upstream } = data;
   let tasksCopied = false;
   let orderCopied = false;
   const refetch = new Set<string>();
@@ -126,7 +138,7 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
     }
     // offset < length: we already have the start of this text; keep only the new tail.
     const tail = event.text.slice(length - event.offset);
-    if (tail.length > 0) writeTask({ ...task, output: task.output + tail });
+    if (tail.length > 0) writeTask({ ...withoutPhase(task), output: task.output + tail });
   };
 
   for (const item of items) {
@@ -168,11 +180,19 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
         refetch.delete(item.conversationId);
         break;
       }
+      case 'upstream':
+        // Each status is complete: the latest one wins.
+        upstream = item.status;
+        break;
       case 'invalidate':
         loaded = {};
         break;
     }
   }
   const listStale = [...touched].some((id) => !conversations.some((c) => c.id === id));
-  return { data: { conversations, tasks, order, loaded }, refetch: [...refetch], listStale };
+  return {
+    data: { conversations, tasks, order, loaded, upstream },
+    refetch: [...refetch],
+    listStale,
+  };
 }

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { QueueSlot } from '../../../shared/upstream.ts';
 import type { RendererApi, ConnectionStatus } from '../api/types.ts';
 import { applyBatch, emptyChatData, type ChatData, type Incoming } from './apply-batch.ts';
 import { createFrameQueue, type Scheduler } from './frame-queue.ts';
@@ -9,11 +10,39 @@ export interface ChatState extends ChatData {
   connection: ConnectionStatus;
   /** Last failure of a load or send, in words, until dismissed. */
   notice: string | null;
+  /** Place in line and ETA of the open conversation's queued tasks, by task id. */
+  positions: Record<string, QueueSlot>;
   select(conversationId: string): void;
   newChat(): void;
   /** Resolves false when the message was not accepted (the notice says why). */
   send(text: string): Promise<boolean>;
+  /** Retry, cancel or resume one message; a refusal ("cannot retry a succeeded task") becomes the notice. */
+  act(action: TaskAction, taskId: string): Promise<void>;
+  /** Asks where these queued tasks stand; an empty list just forgets the old answer. */
+  refreshPositions(taskIds: readonly string[]): Promise<void>;
   dismissNotice(): void;
+}
+
+export type TaskAction = 'retry' | 'cancel' | 'resume';
+
+const ACTION_METHOD = {
+  retry: 'tasks.retry',
+  cancel: 'tasks.cancel',
+  resume: 'tasks.resume',
+} as const;
+
+/** The slots we already hold are kept when unchanged, so their messages do not re-render. */
+function samePositions(
+  held: Record<string, QueueSlot>,
+  slots: readonly QueueSlot[],
+): Record<string, QueueSlot> {
+  const next: Record<string, QueueSlot> = {};
+  for (const slot of slots) {
+    const old = held[slot.taskId];
+    const unchanged = old && old.position === slot.position && old.etaMs === slot.etaMs;
+    next[slot.taskId] = unchanged ? old : slot;
+  }
+  return next;
 }
 
 export type ChatStore = StoreApi<ChatState>;
@@ -33,12 +62,15 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
   let autoPick = true;
   /** A send that is creating a conversation: further sends wait for it instead of making another. */
   let creating: Promise<string | null> | null = null;
+  /** Only the answer to the latest positions request counts; an older one may arrive last. */
+  let positionsAsked = 0;
 
   const store = createStore<ChatState>()((set, get) => ({
     ...emptyChatData(),
     currentId: null,
     connection: 'connecting',
     notice: null,
+    positions: {},
     select(conversationId) {
       autoPick = false;
       set({ currentId: conversationId });
@@ -70,6 +102,29 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
         if (creating === pending) creating = null;
       }
     },
+    async act(action, taskId) {
+      try {
+        const task = await api.invoke(ACTION_METHOD[action], { taskId });
+        queue.push({ type: 'task', task });
+        // A click deserves an answer on screen now, not a frame later.
+        queue.flushNow();
+      } catch (error) {
+        set({ notice: `Could not ${action} the message: ${describe(error)}` });
+      }
+    },
+    async refreshPositions(taskIds) {
+      const asked = ++positionsAsked;
+      if (taskIds.length === 0) {
+        if (Object.keys(get().positions).length > 0) set({ positions: {} });
+        return;
+      }
+      try {
+        const slots = await api.invoke('queue.positions', { taskIds: [...taskIds] });
+        if (asked === positionsAsked) set({ positions: samePositions(get().positions, slots) });
+      } catch {
+        // Asked again in a moment; a lost connection is already shown by the status line.
+      }
+    },
     dismissNotice() {
       set({ notice: null });
     },
@@ -95,6 +150,23 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
         setState({ notice: `Could not load messages: ${describe(error)}` }),
       )
       .finally(() => inflightHistory.delete(conversationId));
+  }
+
+  /** Once at load and after a reconnect; `upstream` events keep it current in between. */
+  function loadUpstream(): void {
+    api
+      .invoke('upstream.status', {})
+      .then((status) => queue.push({ type: 'upstream', status }))
+      .catch(() => {
+        // The strip stays as it was; the next `upstream` event brings the status anyway.
+      });
+  }
+
+  /** Tells main which conversation is on screen, so its messages go first in their lane. */
+  function focus(conversationId: string | null): void {
+    api.invoke('ui.focus', { conversationId }).catch(() => {
+      // Only a hint for ordering: without it the queue still runs, oldest first.
+    });
   }
 
   function loadConversations(): void {
@@ -125,8 +197,16 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     queue.push({ type: 'invalidate' });
     queue.flushNow();
     setState({ notice: null });
+    // The server may have restarted and forgotten which conversation is on screen.
+    focus(getState().currentId);
+    loadUpstream();
     loadConversations();
   });
+  store.subscribe((state, previous) => {
+    if (state.currentId !== previous.currentId) focus(state.currentId);
+  });
+  focus(null);
+  loadUpstream();
   loadConversations();
   return store;
 }

@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'react';
+import type { UpstreamStatus } from '../../../shared/upstream.ts';
+import { useChat } from '../store/context.tsx';
+import { clockTime, limiterLine } from './task-status.ts';
+
+/**
+ * True until `deadline` has passed, re-rendering once when it does: a "paused until" line
+ * must go away on time even when no status update arrives to say so.
+ */
+function useBefore(deadline: number | null): boolean {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (deadline === null) return;
+    const wait = deadline - Date.now();
+    if (wait <= 0) return;
+    const timer = setTimeout(() => setNow(Date.now()), wait + 50);
+    return () => clearTimeout(timer);
+  }, [deadline]);
+  return deadline !== null && deadline > now && deadline > Date.now();
+}
+
+function BreakerLine({ breaker }: { breaker: UpstreamStatus['breaker'] }) {
+  if (breaker.state === 'closed') return null;
+  const text =
+    breaker.state === 'open'
+      ? `Circuit open — retrying at ${breaker.retryAt === null ? 'soon' : clockTime(breaker.retryAt)}`
+      : 'Circuit half-open — one test request is on its way';
+  return (
+    <div className="limits-warn" data-testid="circuit">
+      {text} ({breaker.consecutiveFailures} failures in a row)
+    </div>
+  );
+}
+
+/**
+ * The shared upstream budget in one glance, under the conversations: requests in the window
+ * against the limit, calls running against the cap, a 429 pause and the circuit breaker.
+ */
+export function LimiterStrip() {
+  const upstream = useChat((s) => s.upstream);
+  const paused = useBefore(upstream?.limiter.pausedUntil ?? null);
+  if (!upstream) return null;
+  const { limiter, breaker } = upstream;
+  const full = limiter.startsInWindow >= limiter.perWindow;
+  return (
+    <div
+      role="status"
+      aria-label="Rate limit"
+      className="limits"
+      data-testid="rate-limit"
+      data-full={full}
+    >
+      {/* Counts change several times a second: shown, not read aloud. Pauses and the
+          breaker below are announced. */}
+      <div aria-live="off" data-testid="rate-limit-usage">
+        {limiterLine(limiter)}
+      </div>
+      {paused && limiter.pausedUntil !== null && (
+        <div className="limits-warn" data-testid="rate-limit-pause">
+          Paused until {clockTime(limiter.pausedUntil)} after a 429
+        </div>
+      )}
+      <BreakerLine breaker={breaker} />
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { useRef, useState } from 'react';
+import type { TaskState, TaskView } from '../../../shared/task.ts';
+import type { TaskAction } from '../store/chat-store.ts';
+import { useChat } from '../store/context.tsx';
+import { STATE_LABEL } from './state-label.ts';
+import { queuedText, runningText } from './task-status.ts';
+
+/** Which buttons a message offers in each state: only what main will accept from there. */
+const ACTIONS: Record<TaskState, readonly TaskAction[]> = {
+  queued: ['cancel'],
+  running: ['cancel'],
+  paused: ['resume', 'cancel'],
+  interrupted: ['cancel'],
+  failed: ['retry'],
+  timed_out: ['retry'],
+  cancelled: ['retry'],
+  succeeded: [],
+};
+
+const ACTION_LABEL: Record<TaskAction, string> = {
+  retry: 'Retry',
+  cancel: 'Cancel',
+  resume: 'Resume',
+};
+
+function Actions({ task }: { task: TaskView }) {
+  const act = useChat((s) => s.act);
+  // One request at a time: a double click would only earn a refusal ("cannot retry a queued task").
+  const [busy, setBusy] = useState(false);
+  const actions = ACTIONS[task.state];
+  if (actions.length === 0) return null;
+  const run = (action: TaskAction): void => {
+    setBusy(true);
+    void act(action, task.id).finally(() => setBusy(false));
+  };
+  return (
+    <span className="actions">
+      {actions.map((action) => (
+        <button
+          key={action}
+          type="button"
+          className={`action action-${action}`}
+          disabled={busy}
+          onClick={() => run(action)}
+        >
+          {ACTION_LABEL[action]}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+/** The task's state in words (place in line, what it waits for), its error, and its actions. */
+export function StateLine({ task }: { task: TaskView }) {
+  // Announce a failure that happens while the user watches (a retry failing again included),
+  // not every old one in the history.
+  const finishedAtMount = useRef(task.finishedAt);
+  const fresh = task.finishedAt === null || task.finishedAt !== finishedAtMount.current;
+  // A string, so the message re-renders when its words change, not on every limiter update.
+  const queued = useChat((s) =>
+    task.state === 'queued' ? queuedText(s.positions[task.id], s.upstream) : null,
+  );
+  const label = queued ?? (task.state === 'running' ? runningText(task) : STATE_LABEL[task.state]);
+  // A user's retry gives the automatic attempts back, so the count can pass the maximum.
+  const of = task.attempts <= task.maxAttempts ? ` of ${task.maxAttempts}` : '';
+  const attempt = task.attempts > 1 && !task.finishedAt ? ` (attempt ${task.attempts}${of})` : '';
+  return (
+    <div className="state-line">
+      <div className="state-row">
+        <span className={`state state-${task.state}`} data-testid="state">
+          {label}
+          {attempt}
+        </span>
+        <Actions task={task} />
+      </div>
+      {task.error && (
+        <p className="error" data-testid="error" role={fresh ? 'alert' : undefined}>
+          {task.error.message}
+        </p>
+      )}
+    </div>
+  );
+}
