@@ -7,6 +7,8 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export interface Summary {
   n: number;
+  min: number;
+  mean: number;
   p50: number;
   p95: number;
   p99: number;
@@ -17,6 +19,8 @@ export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     n: sorted.length,
+    min: sorted[0] ?? Number.NaN,
+    mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || Number.NaN),
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
@@ -40,8 +44,19 @@ export function table(
 }
 
 export function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
+  if (!Number.isFinite(n) || Number.isInteger(n)) return String(n);
   if (Math.abs(n) >= 100) return n.toFixed(0);
   if (Math.abs(n) >= 1) return n.toFixed(2);
   return n.toFixed(3);
+}
+
+/** `a / b` as `12.3×`, for comparing a measurement with its baseline. */
+export function ratio(a: number, b: number): string {
+  return `${fmt(a / b)}×`;
+}
+
+export function fmtBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
 }

@@ -36,6 +36,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON, or the raw text when it is not JSON. */
   body: unknown;
+  /** Epoch ms the whole request had arrived. */
+  receivedAt: number;
 }
 
 export interface FakeGatewayOptions {
@@ -92,6 +94,7 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
         path: req.url ?? '',
         headers: req.headers,
         body: parseJson(text),
+        receivedAt: Date.now(),
       };
       requests.push(record);
       route(record, res);

@@ -68,11 +68,21 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   };
   const limiter = new RateLimiter(settings.rateLimit);
   const breaker = new CircuitBreaker(settings.breaker);
-  const upstreamChanged = throttle(UPSTREAM_EVENT_MS, () => {
-    // Runs on a timer, so `scheduler` below is set by then.
-    scheduler.pump();
-    emit({ type: 'upstream', status: gate.status() });
-  });
+  // A unit back in the window or a slot freed may let a task start: look at once (coalesced).
+  // The UI hears of it at most a few times a second. Both run later, once `scheduler` is set.
+  let pumpQueued = false;
+  const emitUpstream = throttle(UPSTREAM_EVENT_MS, () =>
+    emit({ type: 'upstream', status: gate.status() }),
+  );
+  const upstreamChanged = (): void => {
+    emitUpstream();
+    if (pumpQueued) return;
+    pumpQueued = true;
+    setImmediate(() => {
+      pumpQueued = false;
+      scheduler.pump();
+    });
+  };
   const gate = new UpstreamGate(limiter, breaker, settings.authRetryMs, upstreamChanged);
   limiter.onChange(upstreamChanged);
   breaker.onChange(upstreamChanged);

@@ -1,0 +1,89 @@
+/**
+ * Start-up with 10,000 tasks in the database: time until the first `conversations.list` and
+ * the largest conversation's `chat.history` answer, and the memory of the process after it.
+ * Each run is a fresh Node process (so RSS means something) on a fresh copy of the file.
+ */
+import { fork } from 'node:child_process';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONVERSATIONS, RUNNING, seedDatabase, TASKS } from './seed-db.ts';
+import type { StartupSample } from './startup-child.ts';
+import { fmtBytes, summarize, table } from './stats.ts';
+import type { SectionReport } from './util.ts';
+import { benchDir } from './util.ts';
+
+const RUNS = 5;
+const CHILD = join(import.meta.dirname, 'startup-child.ts');
+
+function runChild(dbPath: string, conversationId: string): Promise<StartupSample> {
+  return new Promise((resolve, reject) => {
+    const child = fork(CHILD, [dbPath, conversationId], {
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let sample: StartupSample | undefined;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('message', (m) => (sample = m as StartupSample));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (sample) resolve(sample);
+      else reject(new Error(`start-up child ended without a result (${code ?? signal})`));
+    });
+  });
+}
+
+export async function startupTime(): Promise<SectionReport> {
+  const dir = benchDir('startup');
+  try {
+    const seedPath = join(dir.path, 'seed.sqlite');
+    const info = seedDatabase(seedPath);
+    const dbBytes = statSync(seedPath).size;
+    const samples: StartupSample[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const runDir = join(dir.path, `run-${i}`);
+      mkdirSync(runDir);
+      const dbPath = join(runDir, 'clawdesk.sqlite');
+      copyFileSync(seedPath, dbPath);
+      samples.push(await runChild(dbPath, info.largest.id));
+    }
+    const ms = (label: string, pick: (s: StartupSample) => number) => {
+      const s = summarize(samples.map(pick));
+      return [label, s.n, s.min, s.p50, s.max];
+    };
+    const bytes = (label: string, pick: (s: StartupSample) => number) => {
+      const s = summarize(samples.map(pick));
+      return [label, s.n, fmtBytes(s.min), fmtBytes(s.p50), fmtBytes(s.max)];
+    };
+    const first = samples[0] as StartupSample;
+    const states = Object.entries(info.states)
+      .map(([state, n]) => `${n} ${state}`)
+      .join(', ');
+    return {
+      title: 'Start-up with 10,000 tasks',
+      tables: [
+        table(
+          ['metric', 'N', 'min', 'P50', 'max'],
+          [
+            ms('process start → core modules imported (ms)', (s) => s.importedMs),
+            ms('createCore() returned (open, migrate, recover) (ms)', (s) => s.createCoreMs),
+            ms('createCore() → first conversations.list answered (ms)', (s) => s.listMs),
+            ms('createCore() → chat.history of the largest answered (ms)', (s) => s.historyMs),
+            bytes('RSS before createCore()', (s) => s.rssBeforeCore),
+            bytes('RSS after start (both answers in hand)', (s) => s.rss),
+            bytes('V8 heap used after start', (s) => s.heapUsed),
+          ],
+        ),
+      ],
+      notes: [
+        `${RUNS} runs, each a fresh Node process (\`bench/startup-child.ts\`) on a fresh copy of one seeded file; the inert worker handle again, so no worker process starts.`,
+        `Database: ${TASKS.toLocaleString('en')} tasks (${states}) over ${CONVERSATIONS} conversations, succeeded ones with ~1 KB outputs; ${fmtBytes(dbBytes)} after a WAL checkpoint; seeded with SQL in one transaction after \`openDatabase()\` made the schema (${(info.buildMs / 1000).toFixed(1)} s).`,
+        `${RUNNING} tasks are \`running\` in the file, so start-up recovery has work: each becomes interrupted, then queued again.`,
+        `Largest conversation: ${info.largest.tasks} tasks; its chat.history answer is ${first.historyTasks} tasks, ${fmtBytes(first.historyBytes)} of JSON (no paging). conversations.list answered ${first.conversations} conversations.`,
+        'The file was just written, so it is in the OS page cache: a warm start, not a cold disk read.',
+      ],
+    };
+  } finally {
+    await dir.cleanup();
+  }
+}
