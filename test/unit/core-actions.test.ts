@@ -183,3 +183,47 @@ describe('lanes and limits', () => {
     expect(left.map((t) => t.prompt)).toEqual(['waiting']);
   });
 });
+
+describe('response cache', () => {
+  let c: ScriptedCore;
+  afterEach(() => c.close());
+
+  async function answered(text: string, conversationId?: string) {
+    const sent = await c.send(text, conversationId);
+    const worker = await c.readyWorker();
+    await until(() => (worker.lastRun()?.taskId === sent.task.id ? true : undefined), 'its run');
+    worker.emit({ type: 'delta', taskId: sent.task.id, attempt: 1, text: `answer to ${text}` });
+    worker.emit({
+      type: 'succeeded',
+      taskId: sent.task.id,
+      attempt: 1,
+      usage: null,
+      finishReason: 'stop',
+    });
+    await tick();
+    return { sent, worker };
+  }
+
+  it('is off by default: asking again runs again', async () => {
+    c = new ScriptedCore();
+    const { sent, worker } = await answered('what time is it');
+    const again = await c.send('what time is it', sent.conversation.id);
+    expect(again.task.state).toBe('queued');
+    await until(
+      () => (worker.lastRun()?.taskId === again.task.id ? true : undefined),
+      'a second run',
+    );
+  });
+
+  it('when on, answers an identical message of the same session from the cache', async () => {
+    c = new ScriptedCore({ responseCache: { enabled: true, ttlMs: 60_000 } });
+    const { sent, worker } = await answered('capital of France');
+    const again = await c.send('capital of France', sent.conversation.id);
+    expect(again.task).toMatchObject({ state: 'succeeded', output: 'answer to capital of France' });
+    const other = await c.send('capital of France'); // another conversation: another session
+    expect(other.task.state).toBe('queued');
+    expect(
+      worker.received.filter((m) => m.type === 'run').map((m) => m.type === 'run' && m.job.taskId),
+    ).not.toContain(again.task.id);
+  });
+});

@@ -141,8 +141,11 @@ export function createCore(options: CoreOptions): ClawDeskCore {
         createdAt: conversation.createdAt,
         updatedAt: task.createdAt,
       };
+      const { enabled, ttlMs } = settings.responseCache;
+      const cached = enabled ? store.answerFromCache(task.id, now() - ttlMs) : undefined;
       emit({ type: 'conversation', conversation: view });
-      emit({ type: 'task', task });
+      emit({ type: 'task', task: cached ?? task });
+      if (cached) return { conversation: view, task: cached };
       // The task is committed; hand it to a worker after this answer has gone out.
       setImmediate(() => scheduler.pump());
       return { conversation: view, task };

@@ -37,6 +37,12 @@ export interface CoreSettings {
   breaker: CircuitBreakerSettings;
   /** After the gateway refused the token, one probe per this period until it is fixed. */
   authRetryMs: number;
+  /**
+   * Reuse a finished identical answer (same agent, session and message) within `ttlMs`
+   * instead of calling upstream. Off by default: an agent run may have side effects, and
+   * asking again usually means wanting a new run.
+   */
+  responseCache: { enabled: boolean; ttlMs: number };
 }
 
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:18790';
@@ -69,6 +75,7 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
     rateLimit: { ...DEFAULT_RATE_LIMIT },
     breaker: { ...DEFAULT_BREAKER },
     authRetryMs: MINUTE,
+    responseCache: { enabled: false, ttlMs: 10 * MINUTE },
     ...overrides,
   };
 }

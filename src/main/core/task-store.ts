@@ -255,6 +255,30 @@ export class TaskStore extends SqlStore {
     return row !== undefined && row.failures + pendingFailure < row.max_attempts;
   }
 
+  /**
+   * Answers a just-submitted task from an identical finished one (same agent, session and
+   * message, finished after `since`): queued → running → succeeded in one transaction.
+   */
+  answerFromCache(taskId: string, since: number): TaskView | undefined {
+    return this.atomically(() => {
+      const hit = this.prepare(
+        `SELECT c.output, c.id FROM tasks t JOIN tasks c
+           ON c.agent_id = t.agent_id AND c.session_key = t.session_key AND c.prompt = t.prompt
+         WHERE t.id = ? AND t.state = 'queued' AND c.id <> t.id AND c.state = 'succeeded'
+           AND c.finished_at >= ?
+         ORDER BY c.finished_at DESC LIMIT 1`,
+      ).get(taskId, since) as { output: string; id: string } | undefined;
+      if (!hit) return undefined;
+      const t = this.now();
+      this.prepare(
+        `UPDATE tasks SET state = 'succeeded', output = ?, finish_reason = 'cached',
+           started_at = ?, finished_at = ?, updated_at = ?
+         WHERE id = ?`,
+      ).run(hit.output, t, t, t, taskId);
+      return this.get(taskId);
+    });
+  }
+
   /** Place in line (1 = next) of each queued task given; others are left out. */
   queuePositions(taskIds: readonly string[]): { taskId: string; position: number }[] {
     const statement = this.prepare(
