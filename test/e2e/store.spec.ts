@@ -4,42 +4,16 @@
  * hard to provoke reliably through a real server.
  */
 import { expect, test } from '@playwright/test';
-import type { ApiMethod, ApiParams, ApiResult, TaskEvent } from '../../src/shared/ipc-contract.ts';
-import type { ConversationView, TaskView } from '../../src/shared/task.ts';
-import type { ConnectionStatus, RendererApi } from '../../src/renderer/src/api/types.ts';
 import { applyBatch, emptyChatData } from '../../src/renderer/src/store/apply-batch.ts';
 import { createChatStore } from '../../src/renderer/src/store/chat-store.ts';
-
-const conversation = (id: string, updatedAt = 1): ConversationView => ({
-  id,
-  title: `title ${id}`,
-  createdAt: 1,
-  updatedAt,
-});
-
-const task = (id: string, patch: Partial<TaskView> = {}): TaskView => ({
-  id,
-  conversationId: 'c1',
-  lane: 'interactive',
-  state: 'running',
-  prompt: `prompt ${id}`,
-  output: '',
-  error: null,
-  attempts: 1,
-  maxAttempts: 3,
-  createdAt: 10,
-  updatedAt: 10,
-  finishedAt: null,
-  ...patch,
-});
-
-const delta = (taskId: string, offset: number, text: string): TaskEvent => ({
-  type: 'delta',
-  taskId,
-  conversationId: 'c1',
-  offset,
-  text,
-});
+import {
+  conversation,
+  delta,
+  manualFrames,
+  scriptedApi,
+  settle,
+  task,
+} from './support/scripted-api.ts';
 
 test.describe('applyBatch', () => {
   const loaded = applyBatch(emptyChatData(), [
@@ -84,42 +58,9 @@ test.describe('applyBatch', () => {
   });
 });
 
-/** A RendererApi whose answers and events the test controls. */
-function scriptedApi(answers: { [M in ApiMethod]?: (params: ApiParams<M>) => ApiResult<M> }) {
-  const calls: Array<{ method: ApiMethod; params: unknown }> = [];
-  const listeners = { event: new Set<(e: TaskEvent) => void>(), resync: new Set<() => void>() };
-  const api: RendererApi = {
-    invoke<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
-      calls.push({ method, params });
-      const answer = answers[method] as ((p: ApiParams<M>) => ApiResult<M>) | undefined;
-      return answer ? Promise.resolve(answer(params)) : Promise.reject(new Error(`no ${method}`));
-    },
-    onEvent: (listener) => (listeners.event.add(listener), () => listeners.event.delete(listener)),
-    onStatus: (listener: (status: ConnectionStatus) => void) => (listener('online'), () => {}),
-    onResync: (listener) => (
-      listeners.resync.add(listener),
-      () => listeners.resync.delete(listener)
-    ),
-  };
-  const emit = (event: TaskEvent): void => listeners.event.forEach((l) => l(event));
-  const resync = (): void => listeners.resync.forEach((l) => l());
-  return { api, calls, emit, resync };
-}
-
-/** Frames run only when the test says so. */
-function manualFrames() {
-  const pending = new Set<() => void>();
-  return {
-    schedule: (run: () => void) => (pending.add(run), () => pending.delete(run)),
-    frame: () => [...pending].forEach((run) => run()),
-  };
-}
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 test.describe('chat store', () => {
   test('opens the most recent conversation and applies a burst of events in one update', async () => {
-    const { api, calls, emit } = scriptedApi({
+    const { api, methods, emit } = scriptedApi({
       'conversations.list': () => [conversation('c0', 1), conversation('c1', 5)],
       'chat.history': () => [task('t1')],
     });
@@ -130,7 +71,8 @@ test.describe('chat store', () => {
     await settle();
     frames.frame();
     expect(store.getState().currentId).toBe('c1');
-    expect(calls.map((c) => c.method)).toEqual(['conversations.list', 'chat.history']);
+    // Focus and the limiter status are covered in queue-status.spec.ts.
+    expect(methods('ui.focus', 'upstream.status')).toEqual(['conversations.list', 'chat.history']);
 
     let updates = 0;
     store.subscribe(() => updates++);
@@ -168,7 +110,7 @@ test.describe('chat store', () => {
   });
 
   test('after a reconnect it reads the list and the open conversation again', async () => {
-    const { api, calls, resync } = scriptedApi({
+    const { api, calls, methods, resync } = scriptedApi({
       'conversations.list': () => [conversation('c1')],
       'chat.history': () => [task('t1', { output: 'fresh' })],
     });
@@ -184,7 +126,8 @@ test.describe('chat store', () => {
     frames.frame();
     await settle();
     frames.frame();
-    expect(calls.map((c) => c.method)).toEqual(['conversations.list', 'chat.history']);
+    // Focus and the limiter status are covered in queue-status.spec.ts.
+    expect(methods('ui.focus', 'upstream.status')).toEqual(['conversations.list', 'chat.history']);
     expect(store.getState().tasks.t1?.output).toBe('fresh');
   });
 });

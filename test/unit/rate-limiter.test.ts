@@ -457,3 +457,25 @@ describe('RateLimiter (real timers, compressed window)', () => {
     expect(maxInFlight).toBeLessThanOrEqual(s.maxConcurrent);
   });
 });
+
+describe('RateLimiter: a unit dated by when the call reached upstream', () => {
+  it('comes back one window after the first byte, not after the grant', async () => {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter({ perWindow: 1, windowMs: 1000, maxConcurrent: 5 });
+    try {
+      const granted = limiter.acquire(0);
+      await vi.advanceTimersByTimeAsync(20); // Bottleneck hands over on timers
+      const grant = await granted;
+      await vi.advanceTimersByTimeAsync(380); // held in the gateway's own queue meanwhile
+      grant.reachedUpstream();
+      grant.release({ kind: 'ok' });
+      await vi.advanceTimersByTimeAsync(700); // ~1100 ms after the grant, 700 after the byte
+      expect(limiter.status().startsInWindow).toBe(1);
+      await vi.advanceTimersByTimeAsync(350);
+      expect(limiter.status().startsInWindow).toBe(0);
+    } finally {
+      limiter.stop();
+      vi.useRealTimers();
+    }
+  });
+});

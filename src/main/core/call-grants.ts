@@ -2,6 +2,8 @@ import type { CallOutcome, MainToWorker } from '../../shared/worker-protocol.ts'
 
 /** A slot of the shared upstream budget, held for one call. */
 export interface Grant {
+  /** The call's first byte came back (see RateLimiter's Grant). */
+  reachedUpstream(): void;
   release(outcome: CallOutcome): void;
 }
 
@@ -78,6 +80,13 @@ export class CallGrants {
       if (entry.grant) entry.grant.release({ kind: 'aborted' });
       else entry.abort.abort();
     }
+  }
+
+  /** Text came back for the run: whatever call it holds has reached upstream. */
+  reached(taskId: string, attempt: number): void {
+    const prefix = `${taskId}#${attempt}#`;
+    for (const [key, entry] of this.calls)
+      if (key.startsWith(prefix)) entry.grant?.reachedUpstream();
   }
 
   /** Calls asked for and not yet granted. */

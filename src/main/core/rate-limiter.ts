@@ -30,6 +30,13 @@ export interface RateLimiterOptions {
 /** Permission for one upstream call; release it exactly when the call has ended. */
 export interface Grant {
   readonly startedAt: number;
+  /**
+   * The call's first byte came back: the provider had it by now. Its window unit then comes
+   * back `windowMs` after this moment instead of after the grant, since a gateway in between
+   * (OpenClaw runs an agent's calls one after another) may hold a request for a while before
+   * the provider sees it. Once; a call that never reports it keeps the grant's time.
+   */
+  reachedUpstream(at?: number): void;
   /** Frees the concurrency slot (the window unit stays spent). Later calls do nothing. */
   release(outcome: CallOutcome): void;
 }
@@ -239,6 +246,12 @@ export class RateLimiter {
     if (this.starts.length > this.startLogSize) this.starts.shift();
     if (this.returnTimer === undefined) this.scheduleReturn();
     let released = false;
+    let reached = false;
+    const reachedUpstream = (at = Date.now()) => {
+      if (reached || this.stopped) return;
+      reached = true;
+      if (at > startedAt && this.spent.move(startedAt, at)) this.scheduleReturn();
+    };
     const release = (outcome: CallOutcome) => {
       if (released || this.stopped) return;
       released = true;
@@ -249,7 +262,7 @@ export class RateLimiter {
       this.changed();
     };
     this.changed();
-    return { startedAt, release };
+    return { startedAt, reachedUpstream, release };
   }
 
   private onOutcome(outcome: CallOutcome, startedAt: number): void {

@@ -224,7 +224,10 @@ export class Scheduler {
     const offset = this.output.append(job.taskId, job.attempt, text);
     if (offset === undefined) return; // aborted: the task has moved on
     const run = this.runs.get(job.taskId);
-    if (run?.phase) run.phase = undefined; // streaming: the text says it
+    if (run?.phase) {
+      run.phase = undefined; // streaming: the text says it
+      this.grants.reached(job.taskId, job.attempt);
+    }
     const conversationId = this.runs.get(job.taskId)?.conversationId ?? '';
     this.opts.emit({ type: 'delta', taskId: job.taskId, conversationId, offset, text });
   }

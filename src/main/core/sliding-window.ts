@@ -23,6 +23,15 @@ export class SpentUnits {
     this.times.splice(i, 0, at);
   }
 
+  /** Re-dates one unit spent at `from` to `to`; false when none is (it came back already). */
+  move(from: number, to: number): boolean {
+    const i = this.times.indexOf(from);
+    if (i < 0) return false;
+    this.times.splice(i, 1);
+    this.spend(to);
+    return true;
+  }
+
   /** Takes out the units whose window has passed at `now`; returns how many. */
   takeReturned(now: number, windowMs: number): number {
     let n = 0;

@@ -59,6 +59,7 @@ export class UpstreamGate implements UpstreamBudget {
     }
     let released = false;
     return {
+      reachedUpstream: () => grant.reachedUpstream(),
       release: (outcome: CallOutcome) => {
         if (released) return;
         released = true;

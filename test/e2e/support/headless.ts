@@ -30,6 +30,8 @@ export interface HeadlessOptions {
   port?: number;
   uiToken?: string;
   dataDir?: string;
+  /** More environment for the server, e.g. tight limits (`CLAWDESK_RATE_PER_WINDOW`…). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -43,7 +45,11 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessP
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `${options.name}-${Date.now()}.log`);
   const args = ['--port', String(options.port ?? 0), '--data-dir', dataDir];
-  const env: NodeJS.ProcessEnv = { ...process.env, CLAWDESK_GATEWAY_TOKEN: options.gatewayToken };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.env,
+    CLAWDESK_GATEWAY_TOKEN: options.gatewayToken,
+  };
   if (options.uiToken) env.CLAWDESK_UI_TOKEN = options.uiToken;
   const child = spawn(process.execPath, [SERVE, ...args, '--gateway', options.gatewayUrl], {
     cwd: ROOT,

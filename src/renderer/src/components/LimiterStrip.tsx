@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import type { UpstreamStatus } from '../../../shared/upstream.ts';
 import { useChat } from '../store/context.tsx';
-import { clockTime, limiterLine } from './task-status.ts';
+import { clockTime, limiterParts } from './task-status.ts';
 
 /**
  * True until `deadline` has passed, re-rendering once when it does: a "paused until" line
@@ -53,7 +53,13 @@ export function LimiterStrip() {
       {/* Counts change several times a second: shown, not read aloud. Pauses and the
           breaker below are announced. */}
       <div aria-live="off" data-testid="rate-limit-usage">
-        {limiterLine(limiter)}
+        {limiterParts(limiter).map((part, i) => (
+          // The separator stays outside the unbreakable part: lines wrap there, not mid-count.
+          <Fragment key={i}>
+            {i > 0 && ' · '}
+            <span className="limits-part">{part}</span>
+          </Fragment>
+        ))}
       </div>
       {paused && limiter.pausedUntil !== null && (
         <div className="limits-warn" data-testid="rate-limit-pause">

@@ -67,12 +67,18 @@ export function runningText(task: TaskView): string {
   return task.output === '' ? 'Starting…' : STATE_LABEL.running;
 }
 
-/** One line for the limiter strip: "Requests 12/40 in the last minute · running 3/5". */
-export function limiterLine(limiter: UpstreamStatus['limiter']): string {
-  const window = windowWords(limiter.windowMs);
-  const waiting = limiter.waiting > 0 ? ` · ${limiter.waiting} waiting` : '';
-  return (
-    `Requests ${limiter.startsInWindow}/${limiter.perWindow} in the last ${window}` +
-    ` · running ${limiter.running}/${limiter.maxConcurrent}${waiting}`
-  );
+/**
+ * The limiter strip's line in parts: "Requests 12/40 in the last minute", "running 3/5" and, when
+ * calls wait for a slot, "2 waiting". Joined with " · ", and wrapped between parts only.
+ */
+export function limiterParts(limiter: UpstreamStatus['limiter']): string[] {
+  const parts = [
+    `Requests ${limiter.startsInWindow}/${limiter.perWindow} in the last ${windowWords(limiter.windowMs)}`,
+    `running ${limiter.running}/${limiter.maxConcurrent}`,
+  ];
+  if (limiter.waiting > 0) parts.push(`${limiter.waiting} waiting`);
+  return parts;
 }
+
+export const limiterLine = (limiter: UpstreamStatus['limiter']): string =>
+  limiterParts(limiter).join(' · ');
