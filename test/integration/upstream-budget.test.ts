@@ -27,9 +27,10 @@ describe('one shared upstream budget', () => {
 
   it('runs a burst of 200 tasks within the provider limits: no 429 caused by ClawDesk', async () => {
     gateway.configure({ limits: { perMinute: 40, windowMs: 1000, maxConcurrent: 5 } });
-    // A little slack over the provider's window: a request reaches it a moment after its grant.
+    // The same window as the provider's, no margin: a unit comes back one window after the
+    // call's first byte, which the provider had before it answered.
     const started = startWorkerCore(join(dir.path, 'db.sqlite'), gateway, {
-      rateLimit: { perWindow: 40, windowMs: 1100, maxConcurrent: 5 },
+      rateLimit: { perWindow: 40, windowMs: 1000, maxConcurrent: 5 },
     });
     core = started.core;
     const first = await sendOk(core, 'task 0');
