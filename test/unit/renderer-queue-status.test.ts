@@ -3,7 +3,7 @@
  * actions, under Node with a scripted API: exact wording and refusals are easier to pin down
  * here than through a live server (limits.spec.ts covers the real thing).
  */
-import { expect, test } from '@playwright/test';
+import { describe, expect, test } from 'vitest';
 import { ApiCallError } from '../../src/shared/ipc-contract.ts';
 import {
   clockTime,
@@ -22,9 +22,9 @@ import {
   settle,
   task,
   upstreamStatus,
-} from './support/scripted-api.ts';
+} from '../helpers/renderer-scripted-api.ts';
 
-test.describe('what a message says', () => {
+describe('what a message says', () => {
   const slot = (position: number, etaMs: number) => ({ taskId: 't1', position, etaMs });
 
   test('a queued message: place in line, a rounded ETA and the limit', () => {
@@ -81,7 +81,7 @@ test.describe('what a message says', () => {
   });
 });
 
-test.describe('upstream status and phases in the store data', () => {
+describe('upstream status and phases in the store data', () => {
   test('an upstream event replaces the status; the latest of a batch wins', () => {
     const first = upstreamStatus({ startsInWindow: 1 });
     const second = upstreamStatus({ startsInWindow: 2 });
@@ -120,7 +120,7 @@ test.describe('upstream status and phases in the store data', () => {
   });
 });
 
-test.describe('store actions', () => {
+describe('store actions', () => {
   /** A store with conversation c1 open and its history loaded. */
   async function openStore(script: Parameters<typeof scriptedApi>[0]) {
     const scripted = scriptedApi({

@@ -3,7 +3,7 @@
  * hand. These rules (overlapping and missing stream text, one render per frame, resync) are
  * hard to provoke reliably through a real server.
  */
-import { expect, test } from '@playwright/test';
+import { describe, expect, test } from 'vitest';
 import { applyBatch, emptyChatData } from '../../src/renderer/src/store/apply-batch.ts';
 import { createChatStore } from '../../src/renderer/src/store/chat-store.ts';
 import {
@@ -13,9 +13,9 @@ import {
   scriptedApi,
   settle,
   task,
-} from './support/scripted-api.ts';
+} from '../helpers/renderer-scripted-api.ts';
 
-test.describe('applyBatch', () => {
+describe('applyBatch', () => {
   const loaded = applyBatch(emptyChatData(), [
     { type: 'conversations', conversations: [conversation('c1')] },
     { type: 'history', conversationId: 'c1', tasks: [task('t1', { output: 'Hello' })] },
@@ -58,7 +58,7 @@ test.describe('applyBatch', () => {
   });
 });
 
-test.describe('chat store', () => {
+describe('chat store', () => {
   test('opens the most recent conversation and applies a burst of events in one update', async () => {
     const { api, methods, emit } = scriptedApi({
       'conversations.list': () => [conversation('c0', 1), conversation('c1', 5)],

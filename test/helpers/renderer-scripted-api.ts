@@ -1,12 +1,7 @@
-import type {
-  ApiMethod,
-  ApiParams,
-  ApiResult,
-  TaskEvent,
-} from '../../../src/shared/ipc-contract.ts';
-import type { ConversationView, TaskView } from '../../../src/shared/task.ts';
-import type { UpstreamStatus } from '../../../src/shared/upstream.ts';
-import type { ConnectionStatus, RendererApi } from '../../../src/renderer/src/api/types.ts';
+import type { ApiMethod, ApiParams, ApiResult, TaskEvent } from '../../src/shared/ipc-contract.ts';
+import type { ConversationView, TaskView } from '../../src/shared/task.ts';
+import type { UpstreamStatus } from '../../src/shared/upstream.ts';
+import type { ConnectionStatus, RendererApi } from '../../src/renderer/src/api/types.ts';
 
 /** Fixtures and a hand-driven API for the renderer's store under Node, without a browser. */
 
