@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ConversationViewSchema, LaneSchema, MAX_INPUT_CHARS, TaskViewSchema } from './task.ts';
 import { QueueSlotSchema, UpstreamStatusSchema } from './upstream.ts';
+import { ResourcesSchema, TaskListParamsSchema, TaskSummarySchema } from './monitor.ts';
+import { SettingsPatchSchema, SettingsViewSchema } from './settings.ts';
 
 const taskRef = z.object({ taskId: z.string().min(1).max(64) }).strict();
 
@@ -13,6 +15,23 @@ export const apiContract = {
   'conversations.list': {
     params: z.object({}).strict(),
     result: z.array(ConversationViewSchema),
+  },
+  'conversations.rename': {
+    params: z
+      .object({
+        conversationId: z.string().min(1).max(64),
+        title: z
+          .string()
+          .refine((t) => t.trim().length > 0, 'title is empty')
+          .refine((t) => t.length <= 200, 'title is longer than 200 characters'),
+      })
+      .strict(),
+    result: ConversationViewSchema,
+  },
+  /** Cancels the conversation's unfinished tasks, then deletes it and its history. */
+  'conversations.delete': {
+    params: z.object({ conversationId: z.string().min(1).max(64) }).strict(),
+    result: z.object({ deletedTasks: z.number().int().nonnegative() }),
   },
   'chat.history': {
     params: z.object({ conversationId: z.string().min(1).max(64) }).strict(),
@@ -37,6 +56,25 @@ export const apiContract = {
   'tasks.resume': { params: taskRef, result: TaskViewSchema },
   'tasks.cancel': { params: taskRef, result: TaskViewSchema },
   'tasks.retry': { params: taskRef, result: TaskViewSchema },
+  /** The task monitor's rows, newest first, filtered. */
+  'tasks.list': {
+    params: TaskListParamsSchema,
+    result: z.object({ tasks: z.array(TaskSummarySchema), total: z.number().int().nonnegative() }),
+  },
+  /** One task whole, output included (the monitor's detail pane). */
+  'tasks.get': { params: taskRef, result: TaskViewSchema },
+  'tasks.pauseAll': {
+    params: z.object({}).strict(),
+    result: z.object({ count: z.number().int().nonnegative() }),
+  },
+  'tasks.resumeAll': {
+    params: z.object({}).strict(),
+    result: z.object({ count: z.number().int().nonnegative() }),
+  },
+  'settings.get': { params: z.object({}).strict(), result: SettingsViewSchema },
+  /** Validated as a whole; a refused change names the field and changes nothing. */
+  'settings.update': { params: SettingsPatchSchema, result: SettingsViewSchema },
+  'system.resources': { params: z.object({}).strict(), result: ResourcesSchema },
   /** Requests in the window, running calls, 429 pause, breaker, token: for the limiter panel. */
   'upstream.status': { params: z.object({}).strict(), result: UpstreamStatusSchema },
   /** Place in line and a rough start time of queued tasks ("#37 — starts in about 50 s"). */
@@ -73,6 +111,8 @@ export const TaskEventSchema = z.discriminatedUnion('type', [
     text: z.string(),
   }),
   z.object({ type: z.literal('conversation'), conversation: ConversationViewSchema }),
+  z.object({ type: z.literal('conversation-deleted'), conversationId: z.string() }),
+  z.object({ type: z.literal('settings'), settings: SettingsViewSchema }),
   /** The shared budget changed (at most a few times a second). */
   z.object({ type: z.literal('upstream'), status: UpstreamStatusSchema }),
 ]);

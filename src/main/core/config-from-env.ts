@@ -1,3 +1,4 @@
+import type { UserSettings } from '../../shared/settings.ts';
 import type { CoreSettings } from './settings.ts';
 import { DEFAULT_GATEWAY_URL, defaultSettings } from './settings.ts';
 
@@ -70,4 +71,23 @@ function whole(
     throw new Error(`${name} "${raw}" must be a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+/**
+ * The settings the user gave at launch (flags, environment variables): they win over the
+ * ones saved from the Settings page, for this run.
+ */
+export function pinnedFromEnv(
+  env: EnvSettings,
+  explicit: { gatewayUrl?: string; agentId?: string },
+  settings: CoreSettings,
+): Partial<UserSettings> {
+  const pinned: Partial<UserSettings> = {};
+  if (explicit.gatewayUrl ?? env.CLAWDESK_GATEWAY_URL) pinned.gatewayUrl = settings.gateway.url;
+  if (explicit.agentId ?? env.CLAWDESK_AGENT_ID) pinned.agentId = settings.gateway.agentId;
+  if (env.CLAWDESK_WORKERS) pinned.workerCount = settings.workerCount;
+  if (env.CLAWDESK_RATE_PER_WINDOW || env.CLAWDESK_RATE_WINDOW_MS || env.CLAWDESK_MAX_CONCURRENT) {
+    pinned.rateLimit = { ...settings.rateLimit };
+  }
+  return pinned;
 }

@@ -37,6 +37,32 @@ export class ConversationStore extends SqlStore {
     return rows.map(conversationView);
   }
 
+  rename(id: string, title: string): ConversationView | undefined {
+    this.prepare('UPDATE conversations SET title = ? WHERE id = ?').run(title, id);
+    const found = this.get(id);
+    return (
+      found && {
+        id: found.id,
+        title: found.title,
+        createdAt: found.createdAt,
+        updatedAt: found.updatedAt,
+      }
+    );
+  }
+
+  /** Deletes the conversation and, by cascade, its tasks; returns how many tasks went. */
+  delete(id: string): number {
+    return this.atomically(() => {
+      const { n } = this.prepare('SELECT COUNT(*) AS n FROM tasks WHERE conversation_id = ?').get(
+        id,
+      ) as {
+        n: number;
+      };
+      this.prepare('DELETE FROM conversations WHERE id = ?').run(id);
+      return n;
+    });
+  }
+
   touch(id: string, at: number): void {
     this.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(at, id);
   }

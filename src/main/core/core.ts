@@ -1,16 +1,24 @@
+import { dirname } from 'node:path';
 import type { ApiMethod, ApiOutcome, TaskEvent } from '../../shared/ipc-contract.ts';
-import type { ConversationView } from '../../shared/task.ts';
+import type { UserSettings } from '../../shared/settings.ts';
 import type { ApiHandlers } from './api-dispatcher.ts';
-import { ApiRefusal, dispatch } from './api-dispatcher.ts';
-import { openDatabase } from './database.ts';
+import { dispatch } from './api-dispatcher.ts';
+import { chatHandlers } from './chat-handlers.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
+import { openDatabase } from './database.ts';
+import { monitorHandlers, resourceProbe } from './monitor-handlers.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { Scheduler } from './scheduler.ts';
-import { UpstreamGate } from './upstream-gate.ts';
+import type { SecretStore } from './secret-store.ts';
+import { memorySecrets } from './secret-store.ts';
+import type { SettingsDeps } from './settings-handlers.ts';
+import { loadSettings, settingsHandlers } from './settings-handlers.ts';
+import { SettingsStore } from './settings-store.ts';
 import type { CoreSettings } from './settings.ts';
 import { applyTaskAction } from './task-actions.ts';
-import { SubmitRefused, TaskStore } from './task-store.ts';
+import { TaskStore } from './task-store.ts';
 import type { SpawnWorker } from './worker-port.ts';
+import { UpstreamGate } from './upstream-gate.ts';
 
 export interface ClawDeskCore {
   /** Validates method + params against apiContract and runs it; never throws. */
@@ -27,9 +35,12 @@ export interface CoreOptions {
   log?: (line: string) => void;
   /** The clock of retention sweeps; tests move it. */
   now?: () => number;
+  /** Where the gateway token is kept; in memory (from `settings`) when not given. */
+  secrets?: SecretStore;
+  /** Settings given at launch (flags, environment): they win over saved ones. */
+  pinned?: Partial<UserSettings>;
 }
 
-const TITLE_CHARS = 60;
 /** Upstream status changes with every grant; the UI needs a few updates a second at most. */
 const UPSTREAM_EVENT_MS = 200;
 
@@ -94,6 +105,18 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     emit,
     log,
   });
+  const settingsDeps: SettingsDeps = {
+    settings,
+    store: new SettingsStore(db, now),
+    secrets: options.secrets ?? memorySecrets(settings.gateway.token || null),
+    limiter,
+    emit,
+    changed: (tokenChanged) => {
+      if (tokenChanged) gate.tokenChanged();
+      scheduler.pump();
+    },
+  };
+  loadSettings(settingsDeps, options.pinned);
   scheduler.recover();
 
   const sweep = (): void => {
@@ -105,51 +128,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   sweepTimer.unref();
 
   const handlers: ApiHandlers = {
-    'conversations.list': () => store.conversations.list(),
-    'chat.history': ({ conversationId }) => {
-      if (!store.conversations.get(conversationId)) {
-        throw new ApiRefusal('not_found', `conversation ${conversationId} does not exist`);
-      }
-      return store.listByConversation(conversationId).map((task) => scheduler.live(task));
-    },
-    'chat.send': ({ conversationId, text, lane }) => {
-      checkInputSize(text, settings.maxInputBytes);
-      const existing = conversationId ? store.conversations.get(conversationId) : undefined;
-      if (conversationId && !existing) {
-        throw new ApiRefusal('not_found', `conversation ${conversationId} does not exist`);
-      }
-      // One transaction: a refused submit leaves no empty new conversation behind.
-      const { conversation, task } = refusalsNamed(() =>
-        store.atomically(() => {
-          const conversation = existing ?? store.conversations.create(titleOf(text));
-          const task = store.submit(
-            {
-              conversationId: conversation.id,
-              prompt: text,
-              lane: lane ?? 'interactive',
-              agentId: settings.gateway.agentId,
-              maxAttempts: settings.maxAttempts,
-            },
-            settings.maxUnfinished,
-          );
-          return { conversation, task };
-        }),
-      );
-      const view: ConversationView = {
-        id: conversation.id,
-        title: conversation.title,
-        createdAt: conversation.createdAt,
-        updatedAt: task.createdAt,
-      };
-      const { enabled, ttlMs } = settings.responseCache;
-      const cached = enabled ? store.answerFromCache(task.id, now() - ttlMs) : undefined;
-      emit({ type: 'conversation', conversation: view });
-      emit({ type: 'task', task: cached ?? task });
-      if (cached) return { conversation: view, task: cached };
-      // The task is committed; hand it to a worker after this answer has gone out.
-      setImmediate(() => scheduler.pump());
-      return { conversation: view, task };
-    },
+    ...chatHandlers({ store, scheduler, settings, emit, now }),
     'tasks.pause': ({ taskId }) => applyTaskAction(store, scheduler, 'pause', taskId),
     'tasks.resume': ({ taskId }) => applyTaskAction(store, scheduler, 'resume', taskId),
     'tasks.cancel': ({ taskId }) => applyTaskAction(store, scheduler, 'cancel', taskId),
@@ -157,7 +136,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     'upstream.status': () => gate.status(),
     'queue.positions': ({ taskIds }) => {
       const ahead = gate.status().limiter.waiting;
-      return store.queuePositions(taskIds).map(({ taskId, position }) => ({
+      return store.queries.queuePositions(taskIds).map(({ taskId, position }) => ({
         taskId,
         position,
         etaMs: limiter.etaMs(ahead + position),
@@ -167,6 +146,9 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       scheduler.focus(conversationId);
       return {};
     },
+    ...monitorHandlers(store, scheduler),
+    ...settingsHandlers(settingsDeps),
+    'system.resources': resourceProbe(dirname(options.dbPath), scheduler),
   };
 
   setImmediate(() => scheduler.pump());
@@ -186,28 +168,4 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       return closing;
     },
   };
-}
-
-function refusalsNamed<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof SubmitRefused) throw new ApiRefusal('refused', err.message);
-    throw err;
-  }
-}
-
-function checkInputSize(text: string, maxBytes: number): void {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes <= maxBytes) return;
-  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-  throw new ApiRefusal(
-    'refused',
-    `the message is ${mb(bytes)} MB; the limit for a task's input is ${mb(maxBytes)} MB`,
-  );
-}
-
-function titleOf(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
-  return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line;
 }

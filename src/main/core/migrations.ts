@@ -42,4 +42,12 @@ export const migrations: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX tasks_by_finished ON tasks (finished_at) WHERE finished_at IS NOT NULL;
   `,
+  // 3: the user's settings (one JSON document; the gateway token is never stored here)
+  `
+  CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];

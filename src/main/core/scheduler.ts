@@ -1,4 +1,5 @@
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
+import type { TaskSummary } from '../../shared/monitor.ts';
 import type { Lane, TaskError, TaskPhase, TaskView } from '../../shared/task.ts';
 import { retryDelayMs } from './backoff.ts';
 import type { UpstreamBudget } from './call-grants.ts';
@@ -172,6 +173,14 @@ export class Scheduler {
     const phase = this.runs.get(task.id)?.phase;
     if (output === undefined && phase === undefined) return task;
     return { ...task, output: output ?? task.output, ...(phase ? { phase } : {}) };
+  }
+
+  /** A monitor row with what only memory knows: text so far and phase. */
+  liveSummary(t: TaskSummary): TaskSummary {
+    const output = this.output.text(t.id);
+    const phase = this.runs.get(t.id)?.phase;
+    if (output === undefined && phase === undefined) return t;
+    return { ...t, outputChars: output?.length ?? t.outputChars, ...(phase ? { phase } : {}) };
   }
 
   private setPhase(taskId: string, phase: TaskPhase): void {

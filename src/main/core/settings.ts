@@ -1,3 +1,4 @@
+import type { Language } from '../../shared/settings.ts';
 import type { Lane } from '../../shared/task.ts';
 import type { GatewayConfig, JobTimeouts } from '../../shared/worker-protocol.ts';
 import type { CircuitBreakerSettings } from './circuit-breaker.ts';
@@ -43,6 +44,8 @@ export interface CoreSettings {
    * asking again usually means wanting a new run.
    */
   responseCache: { enabled: boolean; ttlMs: number };
+  notifications: { enabled: boolean };
+  language: Language;
 }
 
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:18790';
@@ -76,6 +79,8 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
     breaker: { ...DEFAULT_BREAKER },
     authRetryMs: MINUTE,
     responseCache: { enabled: false, ttlMs: 10 * MINUTE },
+    notifications: { enabled: true },
+    language: 'system',
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import { LaneSchema } from '../../shared/task.ts';
 import type { Db } from './database.ts';
 import { SqlStore } from './database.ts';
 import { ConversationStore } from './conversation-store.ts';
+import { TaskQueries } from './task-queries.ts';
 import type { TaskRow } from './task-rows.ts';
 import { TERMINAL_SQL, UNFINISHED_SQL, taskView } from './task-rows.ts';
 import { canTransition, IllegalTransitionError } from './task-state.ts';
@@ -58,9 +59,12 @@ export class TaskStore extends SqlStore {
   readonly conversations: ConversationStore;
   private readonly newId = monotonicFactory();
 
+  readonly queries: TaskQueries;
+
   constructor(db: Db, now: () => number = Date.now) {
     super(db, now);
     this.conversations = new ConversationStore(db, now, this.newId);
+    this.queries = new TaskQueries(db, now);
   }
 
   /**
@@ -253,45 +257,6 @@ export class TaskStore extends SqlStore {
     const row = this.prepare('SELECT failures, max_attempts FROM tasks WHERE id = ?').get(id) as
       { failures: number; max_attempts: number } | undefined;
     return row !== undefined && row.failures + pendingFailure < row.max_attempts;
-  }
-
-  /**
-   * Answers a just-submitted task from an identical finished one (same agent, session and
-   * message, finished after `since`): queued → running → succeeded in one transaction.
-   */
-  answerFromCache(taskId: string, since: number): TaskView | undefined {
-    return this.atomically(() => {
-      const hit = this.prepare(
-        `SELECT c.output, c.id FROM tasks t JOIN tasks c
-           ON c.agent_id = t.agent_id AND c.session_key = t.session_key AND c.prompt = t.prompt
-         WHERE t.id = ? AND t.state = 'queued' AND c.id <> t.id AND c.state = 'succeeded'
-           AND c.finished_at >= ?
-         ORDER BY c.finished_at DESC LIMIT 1`,
-      ).get(taskId, since) as { output: string; id: string } | undefined;
-      if (!hit) return undefined;
-      const t = this.now();
-      this.prepare(
-        `UPDATE tasks SET state = 'succeeded', output = ?, finish_reason = 'cached',
-           started_at = ?, finished_at = ?, updated_at = ?
-         WHERE id = ?`,
-      ).run(hit.output, t, t, t, taskId);
-      return this.get(taskId);
-    });
-  }
-
-  /** Place in line (1 = next) of each queued task given; others are left out. */
-  queuePositions(taskIds: readonly string[]): { taskId: string; position: number }[] {
-    const statement = this.prepare(
-      `SELECT t.id AS taskId, 1 + (SELECT COUNT(*) FROM tasks q WHERE q.state = 'queued'
-         AND (q.priority < t.priority OR (q.priority = t.priority AND q.id < t.id))) AS position
-       FROM tasks t WHERE t.id = ? AND t.state = 'queued'`,
-    );
-    const slots: { taskId: string; position: number }[] = [];
-    for (const id of taskIds) {
-      const row = statement.get(id) as { taskId: string; position: number } | undefined;
-      if (row) slots.push(row);
-    }
-    return slots;
   }
 
   /** Deletes finished tasks older than `before` (DESIGN.md: results kept 7 days). */

@@ -80,6 +80,12 @@ export class UpstreamGate implements UpstreamBudget {
     };
   }
 
+  /** A new token: whatever the old one was refused for no longer holds. */
+  tokenChanged(): void {
+    this.authRetryAt = null;
+    this.changed();
+  }
+
   stop(): void {
     this.limiter.stop();
   }

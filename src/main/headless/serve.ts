@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { settingsFromEnv } from '../core/config-from-env.ts';
+import { pinnedFromEnv, settingsFromEnv } from '../core/config-from-env.ts';
 import { startHeadless } from './server.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -42,24 +42,23 @@ async function main(): Promise<void> {
   const dataDir = resolve(
     values['data-dir'] ?? process.env.CLAWDESK_DATA_DIR ?? join(homedir(), '.clawdesk'),
   );
-  const settings = settingsFromEnv(process.env, {
-    gatewayUrl: values.gateway,
-    agentId: values.agent,
-  });
+  const explicit = { gatewayUrl: values.gateway, agentId: values.agent };
+  const settings = settingsFromEnv(process.env, explicit);
   const server = await startHeadless({
     ...locate(),
     dataDir,
     settings,
+    pinned: pinnedFromEnv(process.env, explicit, settings),
     port,
     host,
     uiToken: process.env.CLAWDESK_UI_TOKEN,
     log: (line) => console.error(`[clawdesk] ${line}`),
   });
   console.log(`ClawDesk listening on ${server.url}`);
-  if (!settings.gateway.token)
-    console.error(
-      'note: CLAWDESK_GATEWAY_TOKEN is not set; the gateway will likely refuse requests',
-    );
+  const view = await server.core.dispatch('settings.get', {});
+  if (view.ok && !(view.result as { tokenSet: boolean }).tokenSet) {
+    console.error('note: no gateway token yet: set CLAWDESK_GATEWAY_TOKEN or paste it in Settings');
+  }
 
   const stop = (signal: string): void => {
     console.error(`[clawdesk] ${signal}: shutting down`);

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClawDeskCore } from '../core/core.ts';
 import { createCore } from '../core/core.ts';
+import { fileSecrets } from '../core/secret-store.ts';
+import type { UserSettings } from '../../shared/settings.ts';
 import type { CoreSettings } from '../core/settings.ts';
 import { createBridge } from './bridge.ts';
 import { spawnChildWorker } from './child-process-worker.ts';
@@ -17,6 +20,8 @@ export interface HeadlessOptions {
   host: string;
   rendererDir: string;
   workerEntry: string;
+  /** Settings given at launch; they win over the saved ones. */
+  pinned?: Partial<UserSettings>;
   /** Token the page needs to open the bridge; random when not given. */
   uiToken?: string;
   log: (line: string) => void;
@@ -31,11 +36,18 @@ export interface HeadlessServer {
 /** The headless host: the same core, the built renderer over HTTP and the WebSocket bridge. */
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessServer> {
   const token = options.uiToken ?? randomBytes(24).toString('hex');
+  mkdirSync(options.dataDir, { recursive: true });
   const core = createCore({
     dbPath: join(options.dataDir, 'clawdesk.sqlite'),
     settings: options.settings,
     spawnWorker: () => spawnChildWorker(options.workerEntry),
     log: options.log,
+    // The gateway token: from the environment when given, else a 0600 file in the data folder.
+    secrets: fileSecrets(
+      join(options.dataDir, 'gateway-token'),
+      options.settings.gateway.token || undefined,
+    ),
+    ...(options.pinned ? { pinned: options.pinned } : {}),
   });
   const server = createServer(staticHandler(options.rendererDir));
   let origins: string[] = [];

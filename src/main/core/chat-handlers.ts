@@ -1,0 +1,115 @@
+import type { TaskEvent } from '../../shared/ipc-contract.ts';
+import type { ConversationView } from '../../shared/task.ts';
+import type { ApiHandlers } from './api-dispatcher.ts';
+import { ApiRefusal } from './api-dispatcher.ts';
+import type { Scheduler } from './scheduler.ts';
+import type { CoreSettings } from './settings.ts';
+import { applyTaskAction } from './task-actions.ts';
+import { SubmitRefused, type TaskStore } from './task-store.ts';
+
+const TITLE_CHARS = 60;
+const UNFINISHED = ['queued', 'running', 'paused', 'interrupted'] as const;
+
+interface ChatDeps {
+  store: TaskStore;
+  scheduler: Scheduler;
+  settings: CoreSettings;
+  emit: (event: TaskEvent) => void;
+  now: () => number;
+}
+
+/** Conversations and chat messages: the chat window's commands. */
+export function chatHandlers({ store, scheduler, settings, emit, now }: ChatDeps) {
+  const conversation = (id: string) => {
+    const found = store.conversations.get(id);
+    if (!found) throw new ApiRefusal('not_found', `conversation ${id} does not exist`);
+    return found;
+  };
+  return {
+    'conversations.rename': ({ conversationId, title }) => {
+      conversation(conversationId);
+      const view = store.conversations.rename(conversationId, title.trim()) as ConversationView;
+      emit({ type: 'conversation', conversation: view });
+      return view;
+    },
+    'conversations.delete': ({ conversationId }) => {
+      conversation(conversationId);
+      // Stop its work first: nothing may run for a conversation that is gone.
+      for (const task of store.listByConversation(conversationId)) {
+        if ((UNFINISHED as readonly string[]).includes(task.state)) {
+          applyTaskAction(store, scheduler, 'cancel', task.id);
+        }
+      }
+      const deletedTasks = store.conversations.delete(conversationId);
+      emit({ type: 'conversation-deleted', conversationId });
+      return { deletedTasks };
+    },
+    'conversations.list': () => store.conversations.list(),
+    'chat.history': ({ conversationId }) => {
+      conversation(conversationId);
+      return store.listByConversation(conversationId).map((task) => scheduler.live(task));
+    },
+    'chat.send': ({ conversationId, text, lane }) => {
+      checkInputSize(text, settings.maxInputBytes);
+      const existing = conversationId ? store.conversations.get(conversationId) : undefined;
+      if (conversationId && !existing) {
+        throw new ApiRefusal('not_found', `conversation ${conversationId} does not exist`);
+      }
+      // One transaction: a refused submit leaves no empty new conversation behind.
+      const { conversation, task } = refusalsNamed(() =>
+        store.atomically(() => {
+          const conversation = existing ?? store.conversations.create(titleOf(text));
+          const task = store.submit(
+            {
+              conversationId: conversation.id,
+              prompt: text,
+              lane: lane ?? 'interactive',
+              agentId: settings.gateway.agentId,
+              maxAttempts: settings.maxAttempts,
+            },
+            settings.maxUnfinished,
+          );
+          return { conversation, task };
+        }),
+      );
+      const view: ConversationView = {
+        id: conversation.id,
+        title: conversation.title,
+        createdAt: conversation.createdAt,
+        updatedAt: task.createdAt,
+      };
+      const { enabled, ttlMs } = settings.responseCache;
+      const cached = enabled ? store.queries.answerFromCache(task.id, now() - ttlMs) : undefined;
+      emit({ type: 'conversation', conversation: view });
+      emit({ type: 'task', task: cached ?? task });
+      if (cached) return { conversation: view, task: cached };
+      // The task is committed; hand it to a worker after this answer has gone out.
+      setImmediate(() => scheduler.pump());
+      return { conversation: view, task };
+    },
+  } satisfies Partial<ApiHandlers>;
+}
+
+function refusalsNamed<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof SubmitRefused) throw new ApiRefusal('refused', err.message);
+    throw err;
+  }
+}
+
+function checkInputSize(text: string, maxBytes: number): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= maxBytes) return;
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  throw new ApiRefusal(
+    'refused',
+    `the message is ${mb(bytes)} MB; the limit for a task's input is ${mb(maxBytes)} MB`,
+  );
+}
+
+function titleOf(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line;
+}

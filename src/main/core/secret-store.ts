@@ -1,0 +1,41 @@
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+/**
+ * Where the gateway token lives. Electron keeps it with safeStorage (src/main/electron); the
+ * headless host in a 0600 file in the data folder; tests in memory. The token is never stored
+ * in SQLite, never logged and never sent to the renderer.
+ */
+export interface SecretStore {
+  readonly kind: 'safe-storage' | 'file' | 'environment' | 'memory';
+  get(): string | null;
+  set(token: string | null): void;
+}
+
+export function memorySecrets(initial: string | null = null): SecretStore {
+  let token = initial;
+  return {
+    kind: 'memory',
+    get: () => token,
+    set: (value) => {
+      token = value;
+    },
+  };
+}
+
+/** A file only its owner can read (0600); `seed` (e.g. from the environment) wins when set. */
+export function fileSecrets(path: string, seed?: string): SecretStore {
+  if (seed) write(path, seed);
+  return {
+    kind: seed ? 'environment' : 'file',
+    get: () => (existsSync(path) ? readFileSync(path, 'utf8').trim() || null : null),
+    set: (value) => {
+      if (value) write(path, value);
+      else rmSync(path, { force: true });
+    },
+  };
+}
+
+function write(path: string, token: string): void {
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600); // writeFileSync keeps the mode of a file that already existed
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
+export type Language = z.infer<typeof LanguageSchema>;
+
+/** Timeouts of one lane, as the settings page edits them. */
+export const LaneTimeoutsSchema = z.object({
+  /** Whole run. */
+  totalMs: ms(10_000, 7 * 24 * 3_600_000),
+  /** Longest silence on the stream (OpenClaw sends nothing while its model thinks). */
+  stallMs: ms(10_000, 24 * 3_600_000),
+});
+
+/**
+ * What the user can set. The gateway token is never part of it: it is written with
+ * `settings.update` ({ token }) and only ever read back as `tokenSet`.
+ */
+export const UserSettingsSchema = z.object({
+  gatewayUrl: z
+    .string()
+    .url('gateway URL must be a URL such as http://127.0.0.1:18790')
+    .refine((u) => /^https?:\/\//.test(u), 'gateway URL must start with http:// or https://'),
+  agentId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'agent id: letters, digits, "_", "." or "-"'),
+  rateLimit: z.object({
+    perWindow: z.number().int().min(1).max(100_000),
+    windowMs: ms(1000, 86_400_000),
+    maxConcurrent: z.number().int().min(1).max(64),
+  }),
+  workerCount: z.number().int().min(1).max(32),
+  maxAttempts: z.number().int().min(1).max(20),
+  lanes: z.object({
+    interactive: LaneTimeoutsSchema,
+    short: LaneTimeoutsSchema,
+    long: LaneTimeoutsSchema,
+  }),
+  retentionDays: z.number().int().min(1).max(3650),
+  maxUnfinished: z.number().int().min(1).max(1_000_000),
+  notifications: z.object({ enabled: z.boolean() }),
+  language: LanguageSchema,
+  responseCache: z.object({ enabled: z.boolean(), ttlMs: ms(1000, 30 * 86_400_000) }),
+});
+export type UserSettings = z.infer<typeof UserSettingsSchema>;
+
+export const SettingsViewSchema = UserSettingsSchema.extend({
+  /** A token is stored (it is never sent to the renderer). */
+  tokenSet: z.boolean(),
+  /** Where the token is kept: the OS keychain via Electron safeStorage, a 0600 file, or env. */
+  tokenStorage: z.enum(['safe-storage', 'file', 'environment', 'memory']),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+/** A settings change: any subset; `token` sets (or with '' clears) the gateway token. */
+export const SettingsPatchSchema = UserSettingsSchema.partial()
+  .extend({ token: z.string().max(4096).optional() })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
