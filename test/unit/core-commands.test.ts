@@ -153,3 +153,19 @@ describe('conversations and the monitor', () => {
     expect(typeof r.lowDisk).toBe('boolean');
   });
 });
+
+describe('the rate window across a restart', () => {
+  let c: ScriptedCore;
+  afterEach(() => c.close());
+
+  it('still counts the runs started in the last window', async () => {
+    c = new ScriptedCore();
+    const a = await c.send('one');
+    await c.send('two', a.conversation.id);
+    const worker = await c.readyWorker();
+    await until(() => worker.lastRun(), 'a run');
+    await c.core.close();
+    c.start();
+    expect((await c.call('upstream.status', {})).limiter.startsInWindow).toBe(1);
+  });
+});

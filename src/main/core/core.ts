@@ -117,6 +117,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     },
   };
   loadSettings(settingsDeps, options.pinned);
+  limiter.restoreSpent(store.queries.startsSince(now() - settings.rateLimit.windowMs));
   scheduler.recover();
 
   const sweep = (): void => {

@@ -208,6 +208,20 @@ export class RateLimiter {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * After a restart: the calls started in the last window (read from the task store) still
+   * count against it, or a crash loop would hand the provider a fresh budget each time.
+   */
+  restoreSpent(startTimes: readonly number[]): void {
+    const since = Date.now() - this.settings.windowMs;
+    const recent = startTimes.filter((t) => t > since);
+    if (recent.length === 0 || this.stopped) return;
+    for (const t of recent) this.spent.spend(t);
+    void this.bottleneck.incrementReservoir(-recent.length);
+    this.scheduleReturn();
+    this.changed();
+  }
+
   /** Takes effect at once; units already spent come back `windowMs` (the new one) after use. */
   updateSettings(patch: Partial<RateLimitSettings>): void {
     const before = this.settings;

@@ -70,6 +70,16 @@ export class TaskQueries extends SqlStore {
     return { tasks: rows.map(summary), total };
   }
 
+  /** When runs started since `since` (what the rate window still counts after a restart). */
+  startsSince(since: number): number[] {
+    const rows = this.prepare('SELECT started_at AS t FROM tasks WHERE started_at > ?').all(
+      since,
+    ) as {
+      t: number;
+    }[];
+    return rows.map((r) => r.t);
+  }
+
   /** Ids of the tasks in these states (bulk actions). */
   idsIn(states: readonly TaskState[]): string[] {
     const rows = this.prepare(
