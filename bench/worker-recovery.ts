@@ -59,6 +59,8 @@ export async function workerRecovery(): Promise<SectionReport> {
     settings: defaultSettings({
       gateway: { url: gateway.url, token: gateway.token, agentId: 'main' },
       workerCount: 2,
+      // Not what is measured here: a budget wide enough that no kill waits for the window.
+      rateLimit: { perWindow: 100_000, windowMs: 60_000, maxConcurrent: 5 },
     }),
     spawnWorker: () => track(spawnChildWorker(WORKER_ENTRY), workers),
     log: (line) => void logLines.push(line),
