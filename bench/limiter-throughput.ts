@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startFakeGateway } from '../test/helpers/fake-gateway.ts';
+import { maxInWindow } from '../test/helpers/rolling-window.ts';
 import { allFinished, sendOk, startWorkerCore } from '../test/helpers/worker-core.ts';
 import { fmt, table } from './stats.ts';
 import type { SectionReport } from './util.ts';
@@ -16,17 +17,6 @@ const WINDOW_MS = 6000;
 const CONCURRENT = 5;
 /** ClawDesk's window may be set a little longer than the provider's, as a margin. */
 const SLACK_MS = 0;
-
-/** Most starts inside any interval of `windowMs` (half-open), over sorted times. */
-export function maxInWindow(sorted: readonly number[], windowMs: number): number {
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi++) {
-    while ((sorted[hi] as number) - (sorted[lo] as number) >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
 
 export async function limiterThroughput(): Promise<SectionReport> {
   const dir = benchDir('throughput');

@@ -2,30 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Grant, RateLimitSettings } from '../../src/main/core/rate-limiter.ts';
 import { RateLimiter } from '../../src/main/core/rate-limiter.ts';
 import { etaMs } from '../../src/main/core/sliding-window.ts';
+import { maxInWindow } from '../helpers/rolling-window.ts';
+import { seededRandom } from '../helpers/seeded-random.ts';
 
-/** mulberry32: a seeded generator, so a failing arrival pattern repeats. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** The most starts any half-open interval [t, t + windowMs) holds. */
-function maxInWindow(starts: readonly number[], windowMs: number): number {
-  const s = [...starts].sort((a, b) => a - b);
-  let most = 0;
-  let j = 0;
-  for (let i = 0; i < s.length; i++) {
-    while ((s[j] ?? 0) + windowMs <= (s[i] ?? 0)) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
+const seeded = seededRandom;
 
 interface Tracked {
   grant: Grant | null;

@@ -1,9 +1,9 @@
 import type { TaskSummary } from '../../shared/monitor.ts';
 import type { Lane, TaskState, TaskView } from '../../shared/task.ts';
-import { ErrorCodeSchema, LaneSchema, TaskStateSchema } from '../../shared/task.ts';
+import { LaneSchema, TaskStateSchema } from '../../shared/task.ts';
 import { SqlStore } from './database.ts';
 import type { TaskRow } from './task-rows.ts';
-import { taskView } from './task-rows.ts';
+import { errorOf, taskView } from './task-rows.ts';
 
 export interface TaskFilter {
   states?: TaskState[];
@@ -135,7 +135,6 @@ export class TaskQueries extends SqlStore {
 
 function summary(row: SummaryRow): TaskSummary {
   const line = row.head.trim().split('\n')[0] ?? '';
-  const code = ErrorCodeSchema.safeParse(row.error_code);
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -145,7 +144,7 @@ function summary(row: SummaryRow): TaskSummary {
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     outputChars: row.output_chars,
-    error: code.success ? { code: code.data, message: row.error_message ?? '' } : null,
+    error: errorOf(row.error_code, row.error_message),
     createdAt: row.created_at,
     startedAt: row.started_at,
     updatedAt: row.updated_at,

@@ -1,4 +1,4 @@
-import type { ConversationView, TaskView } from '../../shared/task.ts';
+import type { ConversationView, TaskError, TaskView } from '../../shared/task.ts';
 import { ErrorCodeSchema, LaneSchema, TaskStateSchema } from '../../shared/task.ts';
 
 /** Row shapes of migrations.ts, and their mapping to the views of the IPC contract. */
@@ -33,8 +33,13 @@ export function conversationView(row: ConversationRow): ConversationView {
   return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
+/** The stored error columns as the contract's error, or null. */
+export function errorOf(code: string | null, message: string | null): TaskError | null {
+  const parsed = ErrorCodeSchema.safeParse(code);
+  return parsed.success ? { code: parsed.data, message: message ?? '' } : null;
+}
+
 export function taskView(row: TaskRow): TaskView {
-  const code = ErrorCodeSchema.safeParse(row.error_code);
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -42,7 +47,7 @@ export function taskView(row: TaskRow): TaskView {
     state: TaskStateSchema.parse(row.state),
     prompt: row.prompt,
     output: row.output,
-    error: code.success ? { code: code.data, message: row.error_message ?? '' } : null,
+    error: errorOf(row.error_code, row.error_message),
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     createdAt: row.created_at,
