@@ -9,6 +9,7 @@ import type { CoreSettings } from './settings.ts';
 import type { TaskStore } from './task-store.ts';
 import type { JobRef, PooledWorker, WorkerReport } from './worker-pool.ts';
 import { WorkerPool } from './worker-pool.ts';
+import { WakeTimer } from './wake-timer.ts';
 import type { SpawnWorker } from './worker-port.ts';
 
 export interface SchedulerOptions {
@@ -40,8 +41,7 @@ export class Scheduler {
   private readonly awaitingFirstCall = new Set<string>();
   /** The conversation the user is looking at goes first within its lane. */
   private focused: string | null = null;
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private wakeAt = Number.POSITIVE_INFINITY;
+  private readonly waker = new WakeTimer(() => this.pump());
   private stopped = false;
 
   constructor(opts: SchedulerOptions) {
@@ -72,18 +72,7 @@ export class Scheduler {
 
   /** Start-up: tasks that were running when the process died go back in line, if they may. */
   recover(): void {
-    const { store } = this.opts;
-    store.interruptRunning(true);
-    for (const { id, attemptsLeft } of store.listInterrupted()) {
-      if (attemptsLeft) store.transition(id, 'queued');
-      else
-        store.transition(id, 'failed', {
-          error: {
-            code: 'worker_crashed',
-            message: 'ClawDesk stopped while this task ran, on its last attempt',
-          },
-        });
-    }
+    this.opts.store.recoverInterrupted();
   }
 
   /** Fills idle workers with the next runnable tasks, as far as the budget allows. */
@@ -100,7 +89,7 @@ export class Scheduler {
         this.awaitingFirstCall.size + this.grants.waiting(),
       );
       if (delay > 0) {
-        this.wakeIn(delay);
+        this.waker.in(delay);
         return;
       }
       const worker = this.pool.takeIdle();
@@ -155,7 +144,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearTimeout(this.wakeTimer);
+    this.waker.stop();
     this.output.flushAll();
     this.output.stop();
     this.opts.store.interruptRunning(false);
@@ -300,21 +289,6 @@ export class Scheduler {
 
   private wakeForBackoff(): void {
     const at = this.opts.store.nextWakeAt();
-    if (at !== undefined) this.wakeIn(at - Date.now());
-  }
-
-  /** One timer for every reason to look again (back-offs, budget); the earliest wins. */
-  private wakeIn(ms: number): void {
-    if (this.stopped) return;
-    const at = Date.now() + Math.max(0, ms) + 5;
-    if (at >= this.wakeAt && this.wakeTimer) return;
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = at;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeAt = Number.POSITIVE_INFINITY;
-      this.wakeTimer = undefined;
-      this.pump();
-    }, at - Date.now());
-    this.wakeTimer.unref();
+    if (at !== undefined) this.waker.in(at - Date.now());
   }
 }

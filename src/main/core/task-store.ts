@@ -244,6 +244,21 @@ export class TaskStore extends SqlStore {
     })();
   }
 
+  /**
+   * Start-up after a crash: what was running counts a failure and goes back in line, or fails
+   * when that was its last attempt.
+   */
+  recoverInterrupted(): void {
+    this.interruptRunning(true);
+    for (const { id, attemptsLeft } of this.listInterrupted()) {
+      if (attemptsLeft) this.transition(id, 'queued');
+      else {
+        const message = 'ClawDesk stopped while this task ran, on its last attempt';
+        this.transition(id, 'failed', { error: { code: 'worker_crashed', message } });
+      }
+    }
+  }
+
   /** Interrupted tasks, oldest first, with whether they have automatic attempts left. */
   listInterrupted(): { id: string; attemptsLeft: boolean }[] {
     const rows = this.prepare(
