@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `node bench/run.ts [submit|recovery|startup]…`): runs the benchmark
+ * `npm run bench` (or `node bench/run.ts [submit|recovery|startup|throughput|ui]…`): runs the benchmark
  * sections and prints one Markdown table each, with the machine they ran on. Tables, not
  * pass/fail: timing goals never go in tests.
  */
@@ -11,6 +11,7 @@ import { submitLatency } from './submit-latency.ts';
 import type { SectionReport } from './util.ts';
 import { render, runCleanups } from './util.ts';
 import { limiterThroughput } from './limiter-throughput.ts';
+import { uiLatency } from './ui-latency.ts';
 import { workerRecovery } from './worker-recovery.ts';
 
 const sections: Record<string, () => Promise<SectionReport>> = {
@@ -18,6 +19,7 @@ const sections: Record<string, () => Promise<SectionReport>> = {
   recovery: workerRecovery,
   startup: startupTime,
   throughput: limiterThroughput,
+  ui: uiLatency,
 };
 
 function machine(): string {

@@ -40,17 +40,41 @@ interface RendererPort {
 
 type PreloadIpc = Pick<IpcRenderer, 'invoke' | 'on'>;
 
+/** Main → preload: "show this task" (a notification or the tray menu was clicked). */
+export const OPEN_TASK_CHANNEL = 'clawdesk:open-task';
+
+/** `window.clawdesk`: the contract's API plus the one main-initiated request the page obeys. */
+export interface PreloadApi extends ClawDeskApi {
+  /**
+   * Called with a task id when the user asks main to show that task. A request that came
+   * before anyone subscribed (the page was still loading) is delivered on subscribing.
+   */
+  onOpenTask(listener: (taskId: string) => void): () => void;
+}
+
+const isTaskId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= 64;
+
 const isApiMethod = (method: unknown): method is ApiMethod =>
   typeof method === 'string' && Object.hasOwn(apiContract, method);
 
 /**
- * The API the preload exposes as `window.clawdesk`: two functions, never ipcRenderer itself.
+ * The API the preload exposes as `window.clawdesk`: three functions, never ipcRenderer itself.
  * Commands go over `invoke` on the contract's channels (main validates the sender and the
- * params); events come over the MessagePort main hands us after each page load.
+ * params); events come over the MessagePort main hands us after each page load; "open this
+ * task" requests (notification clicks) come on OPEN_TASK_CHANNEL, a bare task id.
  */
-export function createPreloadApi(ipc: PreloadIpc): ClawDeskApi {
+export function createPreloadApi(ipc: PreloadIpc): PreloadApi {
   const listeners = new Set<(event: TaskEvent) => void>();
+  const openTaskListeners = new Set<(taskId: string) => void>();
+  let pendingOpen: string | null = null;
   let port: RendererPort | null = null;
+
+  ipc.on(OPEN_TASK_CHANNEL, (_event, taskId: unknown) => {
+    if (!isTaskId(taskId)) return;
+    if (openTaskListeners.size === 0) pendingOpen = taskId;
+    for (const listener of openTaskListeners) listener(taskId);
+  });
 
   // Listen from the start: the port may arrive before the page subscribes.
   ipc.on(EVENT_PORT_CHANNEL, (event) => {
@@ -72,6 +96,19 @@ export function createPreloadApi(ipc: PreloadIpc): ClawDeskApi {
       listeners.add(entry);
       return () => {
         listeners.delete(entry);
+      };
+    },
+    onOpenTask(listener) {
+      if (typeof listener !== 'function') throw new TypeError('onOpenTask needs a function');
+      const entry = (taskId: string): void => listener(taskId);
+      openTaskListeners.add(entry);
+      if (pendingOpen !== null) {
+        const taskId = pendingOpen;
+        pendingOpen = null;
+        entry(taskId);
+      }
+      return () => {
+        openTaskListeners.delete(entry);
       };
     },
   };

@@ -6,7 +6,7 @@ export type { ApiCallErrorData } from './api.ts';
 
 /**
  * The sandboxed preload (bundled to out/preload/index.cjs). It exposes exactly
- * `window.clawdesk = { invoke, onEvent }`; the renderer declares that global on its side.
+ * `window.clawdesk = { invoke, onEvent, onOpenTask }`; the renderer declares that global on its side.
  */
 
 // zod would otherwise probe `new Function` once, which the page's CSP reports as a violation.

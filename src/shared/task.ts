@@ -68,6 +68,8 @@ export const TaskViewSchema = z.object({
   maxAttempts: z.number().int().positive(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** When its latest run started (null before the first). */
+  startedAt: z.number().nullable().optional(),
   finishedAt: z.number().nullable(),
   /**
    * What a running task waits for, when it waits: a slot of the shared rate limit, or the

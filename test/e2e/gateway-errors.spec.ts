@@ -59,10 +59,12 @@ test('a wrong gateway token: the message waits, saying the gateway rejected it',
   await expect(message.getByRole('alert')).toContainText(/gateway rejected the token/i, FAILED);
   await expect(message).toHaveAttribute('data-state', 'queued');
   // Said once for all messages, with what to do, and each message says what it waits for.
-  await expect(page.getByTestId('token-banner')).toHaveText(
-    "The gateway rejected the token. Set CLAWDESK_GATEWAY_TOKEN (from gateway.auth.token in OpenClaw's config) and restart; messages wait meanwhile.",
+  const banner = page.getByTestId('gateway-banner');
+  await expect(banner).toHaveAttribute('data-problem', 'rejected');
+  await expect(banner).toContainText(
+    "The gateway rejected the token. Paste gateway.auth.token from OpenClaw's config in Settings. Messages wait meanwhile.",
   );
-  await expect(page.getByTestId('token-banner')).toHaveRole('alert');
+  await expect(banner).toHaveRole('alert');
   await expect(message.getByTestId('state')).toHaveText(
     'Queued — #1, waiting for a valid gateway token',
   );

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_METHODS, ipcChannel } from '../../src/shared/ipc-contract.ts';
@@ -9,11 +11,22 @@ import { API_METHODS, ipcChannel } from '../../src/shared/ipc-contract.ts';
  */
 const h = vi.hoisted(() => ({
   app: undefined as (EventEmitter & Record<string, ReturnType<typeof vi.fn>>) | undefined,
-  windows: [] as { options: { webPreferences: { preload: string } } }[],
+  windows: [] as (EventEmitter & {
+    options: { webPreferences: { preload: string } };
+    hide: ReturnType<typeof vi.fn>;
+    webContents: EventEmitter & { send: ReturnType<typeof vi.fn> };
+  })[],
+  userData: '',
+  trays: [] as { menu: { template: { id?: string; click?: () => void }[] } | null }[],
+  notifications: [] as (EventEmitter & { options: { title: string; body: string } })[],
   handlers: new Map<string, unknown>(),
   forks: [] as string[],
   createCore: vi.fn(),
-  core: { dispatch: vi.fn(), onEvent: vi.fn(() => () => {}), close: vi.fn() },
+  core: {
+    dispatch: vi.fn(),
+    onEvent: vi.fn((_listener: (event: unknown) => void) => () => {}),
+    close: vi.fn(),
+  },
   showErrorBox: vi.fn(),
   ready: undefined as unknown as () => void,
 }));
@@ -24,13 +37,18 @@ vi.mock('electron', async () => {
     isPackaged: true,
     requestSingleInstanceLock: vi.fn(() => true),
     whenReady: vi.fn(() => new Promise<void>((resolve) => (h.ready = resolve))),
-    getPath: vi.fn(() => '/home/u/.config/ClawDesk'),
+    getPath: vi.fn(() => h.userData),
+    getLocale: () => 'en-US',
     quit: vi.fn(),
     exit: vi.fn(),
   });
   h.app = app as never;
   class BrowserWindow extends Emitter {
-    webContents = Object.assign(new Emitter(), { setWindowOpenHandler: vi.fn() });
+    webContents = Object.assign(new Emitter(), {
+      setWindowOpenHandler: vi.fn(),
+      isLoading: () => false,
+      send: vi.fn(),
+    });
     options: unknown;
     constructor(options: unknown) {
       super();
@@ -40,11 +58,45 @@ vi.mock('electron', async () => {
     loadFile = vi.fn(() => Promise.resolve());
     loadURL = vi.fn(() => Promise.resolve());
     show = vi.fn();
+    hide = vi.fn();
     focus = vi.fn();
     restore = vi.fn();
     isMinimized = () => false;
     isDestroyed = () => false;
+    isVisible = () => true;
+    isFocused = () => false;
   }
+  class Tray extends Emitter {
+    menu: unknown = null;
+    constructor() {
+      super();
+      h.trays.push(this as never);
+    }
+    setImage() {}
+    setToolTip() {}
+    setContextMenu(menu: unknown) {
+      this.menu = menu;
+    }
+    destroy() {}
+  }
+  class Notification extends Emitter {
+    static isSupported = () => true;
+    options: unknown;
+    constructor(options: unknown) {
+      super();
+      this.options = options;
+    }
+    show() {
+      h.notifications.push(this as never);
+    }
+  }
+  const key = 0x5a;
+  const safeStorage = {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => 'gnome_libsecret',
+    encryptString: (text: string) => Buffer.from(text).map((b) => b ^ key),
+    decryptString: (data: Buffer) => Buffer.from(data.map((b) => b ^ key)).toString(),
+  };
   const session = {
     webRequest: { onHeadersReceived: vi.fn() },
     setPermissionRequestHandler: vi.fn(),
@@ -53,6 +105,11 @@ vi.mock('electron', async () => {
   return {
     app,
     BrowserWindow,
+    Tray,
+    Notification,
+    safeStorage,
+    Menu: { buildFromTemplate: (template: unknown) => ({ template }) },
+    nativeImage: { createFromBuffer: () => ({ addRepresentation: () => {} }) },
     dialog: { showErrorBox: h.showErrorBox },
     ipcMain: {
       handle: (channel: string, fn: unknown) => h.handlers.set(channel, fn),
@@ -85,22 +142,33 @@ async function startMain(env: Record<string, string> = {}): Promise<void> {
 }
 
 beforeEach(() => {
+  h.userData = mkdtempSync(join(tmpdir(), 'clawdesk-main-'));
+  h.trays.length = 0;
+  h.notifications.length = 0;
   h.windows.length = 0;
   h.handlers.clear();
   h.forks.length = 0;
   h.createCore.mockReset().mockReturnValue(h.core);
   h.core.close.mockReset().mockResolvedValue(undefined);
+  h.core.dispatch.mockReset().mockImplementation(async (method: string) => ({
+    ok: true,
+    result:
+      method === 'tasks.list' ? { tasks: [], total: 0 } : { notifications: { enabled: true } },
+  }));
+  h.core.onEvent.mockReset().mockReturnValue(() => {});
 });
 afterEach(() => {
   delete process.env.CLAWDESK_GATEWAY_URL;
   delete process.env.CLAWDESK_AGENT_ID;
+  delete process.env.CLAWDESK_GATEWAY_TOKEN;
+  rmSync(h.userData, { recursive: true, force: true });
 });
 
 describe('electron main wiring', () => {
   it('starts the core on the userData database with settings from the environment', async () => {
     await startMain({ CLAWDESK_GATEWAY_URL: 'http://10.0.0.5:18790/v1', CLAWDESK_AGENT_ID: 'ops' });
     const options = h.createCore.mock.calls[0]?.[0];
-    expect(options.dbPath).toBe(join('/home/u/.config/ClawDesk', 'clawdesk.sqlite'));
+    expect(options.dbPath).toBe(join(h.userData, 'clawdesk.sqlite'));
     expect(options.settings.gateway).toMatchObject({
       url: 'http://10.0.0.5:18790',
       agentId: 'ops',
@@ -143,6 +211,74 @@ describe('electron main wiring', () => {
       expect.stringContaining('http'),
     );
     expect(h.app!.exit).toHaveBeenCalledWith(1);
+  });
+});
+
+describe('electron main: tray, secrets, notifications', () => {
+  const trayItem = (id: string) => h.trays[0]!.menu!.template.find((item) => item.id === id)!;
+
+  it('keeps the token with safeStorage, seeded from the environment, never in the clear', async () => {
+    await startMain({ CLAWDESK_GATEWAY_TOKEN: 'sk-seeded-secret' });
+    const secrets = h.createCore.mock.calls[0]?.[0]?.secrets;
+    expect(secrets.kind).toBe('safe-storage');
+    expect(secrets.get()).toBe('sk-seeded-secret');
+    const onDisk = readFileSync(join(h.userData, 'gateway-token.enc'));
+    expect(onDisk.includes(Buffer.from('sk-seeded-secret'))).toBe(false);
+  });
+
+  it('hides the window on close, says so once, and keeps running', async () => {
+    await startMain();
+    expect(h.trays).toHaveLength(1);
+    const window = h.windows[0]!;
+    const first = { preventDefault: vi.fn() };
+    window.emit('close', first);
+    expect(first.preventDefault).toHaveBeenCalled();
+    expect(window.hide).toHaveBeenCalledOnce();
+    expect(h.notifications.map((n) => n.options.title)).toEqual([
+      'ClawDesk keeps running in the tray',
+    ]);
+    window.emit('close', { preventDefault: vi.fn() });
+    expect(h.notifications).toHaveLength(1);
+    h.app!.emit('window-all-closed');
+    expect(h.app!.quit).not.toHaveBeenCalled();
+  });
+
+  it('Quit from the tray closes the core, then lets the window close', async () => {
+    await startMain();
+    const app = h.app!;
+    app.quit!.mockImplementation(() => app.emit('before-quit', { preventDefault: vi.fn() }));
+    trayItem('quit').click?.();
+    expect(h.core.close).toHaveBeenCalledOnce();
+    await tick();
+    expect(h.app!.quit).toHaveBeenCalledTimes(2);
+    const close = { preventDefault: vi.fn() };
+    h.windows[0]!.emit('close', close);
+    expect(close.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('a finished task notifies, and the click opens it in the window', async () => {
+    await startMain();
+    // The core's listeners: the event port, the tray and the notifications.
+    const listeners = h.core.onEvent.mock.calls.map(([listener]) => listener);
+    const task = {
+      id: 't7',
+      conversationId: 'c1',
+      lane: 'long',
+      state: 'succeeded',
+      prompt: 'Write the report',
+      output: 'done',
+      error: null,
+      attempts: 1,
+      maxAttempts: 3,
+      createdAt: 1,
+      updatedAt: 2,
+      finishedAt: 2,
+    };
+    for (const listener of listeners) listener({ type: 'task', task });
+    const notice = h.notifications.find((n) => n.options.title === 'Task finished')!;
+    expect(notice.options.body).toBe('Write the report');
+    notice.emit('click');
+    expect(h.windows[0]!.webContents.send).toHaveBeenCalledWith('clawdesk:open-task', 't7');
   });
 });
 

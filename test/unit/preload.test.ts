@@ -43,9 +43,9 @@ beforeEach(() => {
 });
 
 describe('preload exposure', () => {
-  it('exposes only invoke and onEvent, as window.clawdesk', () => {
+  it('exposes only invoke, onEvent and onOpenTask, as window.clawdesk', () => {
     expect([...electron.exposed.keys()]).toEqual(['clawdesk']);
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'onEvent']);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'onEvent', 'onOpenTask']);
     expect(Object.values(api).every((value) => typeof value === 'function')).toBe(true);
   });
 });

@@ -11,6 +11,8 @@ import {
   queuedText,
   runningText,
 } from '../../src/renderer/src/components/task-status.ts';
+import { englishChat } from '../../src/renderer/src/i18n/index.ts';
+import { noticeText } from '../../src/renderer/src/store/notice.ts';
 import { queuedKey } from '../../src/renderer/src/store/queued-key.ts';
 import { applyBatch, emptyChatData } from '../../src/renderer/src/store/apply-batch.ts';
 import { createChatStore } from '../../src/renderer/src/store/chat-store.ts';
@@ -165,7 +167,9 @@ describe('store actions', () => {
       },
     });
     await store.getState().act('cancel', 't1');
-    expect(store.getState().notice).toBe(
+    const notice = store.getState().notice;
+    expect(notice).toEqual({ key: 'cancel', detail: 'cannot cancel a succeeded task' });
+    expect(notice && noticeText(notice, englishChat)).toBe(
       'Could not cancel the message: cannot cancel a succeeded task',
     );
     expect(store.getState().tasks.t1?.state).toBe('failed');

@@ -72,7 +72,10 @@ describe('chat store', () => {
     frames.frame();
     expect(store.getState().currentId).toBe('c1');
     // Focus and the limiter status are covered in queue-status.spec.ts.
-    expect(methods('ui.focus', 'upstream.status')).toEqual(['conversations.list', 'chat.history']);
+    expect(methods('ui.focus', 'upstream.status', 'settings.get')).toEqual([
+      'conversations.list',
+      'chat.history',
+    ]);
 
     let updates = 0;
     store.subscribe(() => updates++);
@@ -127,7 +130,10 @@ describe('chat store', () => {
     await settle();
     frames.frame();
     // Focus and the limiter status are covered in queue-status.spec.ts.
-    expect(methods('ui.focus', 'upstream.status')).toEqual(['conversations.list', 'chat.history']);
+    expect(methods('ui.focus', 'upstream.status', 'settings.get')).toEqual([
+      'conversations.list',
+      'chat.history',
+    ]);
     expect(store.getState().tasks.t1?.output).toBe('fresh');
   });
 });

@@ -18,6 +18,7 @@ export interface TaskRow {
   error_message: string | null;
   created_at: number;
   updated_at: number;
+  started_at: number | null;
   finished_at: number | null;
 }
 
@@ -52,6 +53,7 @@ export function taskView(row: TaskRow): TaskView {
     maxAttempts: row.max_attempts,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
 }

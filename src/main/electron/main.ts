@@ -1,21 +1,30 @@
 import { join } from 'node:path';
-import type { BrowserWindow, WebContents } from 'electron';
-import { app, dialog, session } from 'electron';
-import { settingsFromEnv } from '../core/config-from-env.ts';
+import type { WebContents } from 'electron';
+import { app, dialog, Notification, safeStorage, session } from 'electron';
+import { pinnedFromEnv, settingsFromEnv } from '../core/config-from-env.ts';
 import type { ClawDeskCore } from '../core/core.ts';
 import { createCore } from '../core/core.ts';
+import { fileFlags, keepInTrayOnClose } from './close-to-tray.ts';
 import { attachEventPort } from './event-port.ts';
 import { createSenderCheck, registerIpcHandlers } from './ipc.ts';
 import { closeBeforeQuit } from './lifecycle.ts';
-import type { RendererLocation } from './renderer-location.ts';
 import { isOwnUrl, resolveRendererLocation } from './renderer-location.ts';
+import { createSafeStorageSecrets } from './safe-storage-secrets.ts';
 import { denyAllPermissions, hardenWebContents, installContentSecurityPolicy } from './security.ts';
+import { startTaskNotifications } from './notifications.ts';
+import type { ShellLanguage } from './shell-texts.ts';
+import { followShellLanguage } from './shell-texts.ts';
+import type { AppTray } from './tray.ts';
+import { createAppTray } from './tray.ts';
 import { spawnUtilityWorker } from './utility-worker.ts';
 import { createMainWindow } from './window.ts';
+import type { WindowController } from './window-controller.ts';
+import { createWindowController } from './window-controller.ts';
 
 /**
- * The Electron entry (out/main/index.js): wires the core to a window, IPC and the event port.
- * Everything with logic lives in the modules it imports, where it is unit-tested.
+ * The Electron entry (out/main/index.js): wires the core to a window, IPC, the event port, the
+ * tray and notifications. Everything with logic lives in the modules it imports, where it is
+ * unit-tested.
  */
 
 // This file is the entry chunk, so its directory is out/main whatever chunks the build makes.
@@ -27,11 +36,11 @@ const paths = {
 };
 const log = (line: string): void => console.error(`[clawdesk] ${line}`);
 
-let showWindow: (() => void) | undefined;
+let windows: WindowController | undefined;
 
 if (app.requestSingleInstanceLock()) {
   // A second launch brings the running app forward instead of opening the database twice.
-  app.on('second-instance', () => showWindow?.());
+  app.on('second-instance', () => windows?.show());
   app
     .whenReady()
     .then(start)
@@ -45,7 +54,11 @@ if (app.requestSingleInstanceLock()) {
   app.quit();
 }
 
+/** Windows shows toasts only for an app with an AppUserModelID (an installer sets the same). */
+const APP_USER_MODEL_ID = 'com.clawdesk.app';
+
 function start(): void {
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   const renderer = resolveRendererLocation({
     devServerUrl: process.env.ELECTRON_RENDERER_URL,
     isPackaged: app.isPackaged,
@@ -58,12 +71,26 @@ function start(): void {
 
   // Throws a sentence naming a bad value (never the token); shown to the user by the caller.
   const settings = settingsFromEnv(process.env);
+  const userData = app.getPath('userData');
+  // The environment's token seeds the encrypted store; it is never logged or sent to a page.
+  const secrets = createSafeStorageSecrets({
+    safeStorage,
+    filePath: join(userData, 'gateway-token.enc'),
+    seed: process.env.CLAWDESK_GATEWAY_TOKEN,
+    log,
+  });
   const core = createCore({
-    dbPath: join(app.getPath('userData'), 'clawdesk.sqlite'),
+    dbPath: join(userData, 'clawdesk.sqlite'),
     settings,
+    // What the environment says at launch wins over what Settings saved, for this run.
+    pinned: pinnedFromEnv(process.env, {}, settings),
+    secrets,
     spawnWorker: () => spawnUtilityWorker(paths.worker),
     log,
   });
+  // Windows only close for real once the app is quitting; until then they hide to the tray.
+  let quitting = false;
+  app.on('before-quit', () => (quitting = true));
   closeBeforeQuit(app, () => core.close(), log);
 
   const ourContents = new Set<WebContents>();
@@ -72,38 +99,69 @@ function start(): void {
     isAllowedSender: createSenderCheck((contents) => ourContents.has(contents), own),
     log,
   });
-  showWindow = windowOpener(core, renderer, ourContents);
-  showWindow();
 
-  // The tray (a later issue) will keep the app alive without windows; until then, quit.
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+  let tray: AppTray | null = null;
+  // The tray's and notifications' words follow the language setting (system: the OS locale).
+  const language = followShellLanguage(core, app.getLocale());
+  const flags = fileFlags(join(userData, 'shell-state.json'), log);
+  const controller = createWindowController(() => {
+    const window = createMainWindow({ preloadPath: paths.preload, renderer, log });
+    const contents = window.webContents;
+    ourContents.add(contents);
+    attachEventPort(window, core);
+    window.once('closed', () => ourContents.delete(contents));
+    window.on('focus', () => tray?.acknowledge());
+    // Windows log-off or shutdown: let the window close instead of holding the session up.
+    window.on('session-end', () => (quitting = true));
+    if (tray) {
+      keepInTrayOnClose(window, {
+        isQuitting: () => quitting,
+        flags,
+        notify: () => {
+          if (Notification.isSupported()) new Notification(language.texts().trayNotice).show();
+        },
+      });
+    }
+    return window;
   });
-  app.on('activate', () => showWindow?.());
+  windows = controller;
+  tray = startTray(core, controller, language);
+  startTaskNotifications({
+    core,
+    Notification,
+    texts: language.texts,
+    isWindowFocused: () => controller.isFocused(),
+    openTask: (taskId) => controller.openTask(taskId),
+    log,
+  });
+  controller.show();
+
+  // With a tray the app lives on without windows; without one (no tray on this desktop),
+  // closing the window ends it as before.
+  app.on('window-all-closed', () => {
+    if (!tray && process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => controller.show());
 }
 
-/** Shows the one main window, creating it (with IPC trust and its event port) when needed. */
-function windowOpener(
+function startTray(
   core: ClawDeskCore,
-  renderer: RendererLocation,
-  ourContents: Set<WebContents>,
-): () => void {
-  let window: BrowserWindow | null = null;
-  return () => {
-    if (window) {
-      if (window.isMinimized()) window.restore();
-      window.show();
-      window.focus();
-      return;
-    }
-    const created = createMainWindow({ preloadPath: paths.preload, renderer, log });
-    const contents = created.webContents;
-    ourContents.add(contents);
-    attachEventPort(created, core);
-    created.once('closed', () => {
-      ourContents.delete(contents);
-      window = null;
+  controller: WindowController,
+  language: ShellLanguage,
+): AppTray | null {
+  try {
+    const tray = createAppTray({
+      core,
+      texts: language.texts,
+      showWindow: () => controller.show(),
+      openTask: (taskId) => controller.openTask(taskId),
+      quit: () => app.quit(),
+      log,
     });
-    window = created;
-  };
+    language.onChange(() => tray.refresh());
+    return tray;
+  } catch (err) {
+    log(`no system tray: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
 }

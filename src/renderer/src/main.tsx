@@ -1,10 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { selectApi } from './api/index.ts';
+import type { RendererApi } from './api/types.ts';
+import { useTaskNotifications } from './notify/index.ts';
+import { connectSettings } from './settings/settings-connection.ts';
 import { App } from './components/App.tsx';
 import { createChatStore } from './store/chat-store.ts';
 import { StoreProvider } from './store/context.tsx';
 import { nextFrame } from './store/next-frame.ts';
+import './i18n/index.ts';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -12,12 +16,21 @@ if (!root) throw new Error('index.html has no #root');
 
 // One API and one store for the page's life: created outside React so StrictMode's double
 // rendering cannot open two connections.
-const store = createChatStore(selectApi(), nextFrame);
+const api = selectApi();
+connectSettings(api);
+const store = createChatStore(api, nextFrame);
+
+/** Task notifications: native ones from main in Electron, the browser's in headless mode. */
+function Notifications({ api }: { api: RendererApi }) {
+  useTaskNotifications(api);
+  return null;
+}
 
 createRoot(root).render(
   <StrictMode>
     <StoreProvider store={store}>
       <App />
+      <Notifications api={api} />
     </StoreProvider>
   </StrictMode>,
 );

@@ -7,7 +7,10 @@ export function chatPage(page: Page) {
     composer: page.getByRole('textbox', { name: 'Message' }),
     sendButton: page.getByRole('button', { name: 'Send' }),
     newChat: page.getByRole('button', { name: 'New chat' }),
-    conversations: page.getByRole('navigation', { name: 'Conversations' }).getByRole('button'),
+    /** The conversations' own buttons (each row also has Rename and Delete). */
+    conversations: page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByTestId('conversation'),
     connection: page.getByTestId('connection'),
     title: page.getByRole('heading', { level: 1 }),
     messages,

@@ -19,8 +19,14 @@ function fromPreload(api: ClawDeskApi): RendererApi {
   };
 }
 
-/** Electron gives us `window.clawdesk`; a browser tab talks to the headless bridge instead. */
+let shared: RendererApi | undefined;
+
+/**
+ * Electron gives us `window.clawdesk`; a browser tab talks to the headless bridge instead.
+ * One per page: the chat, the monitor and the settings share its connection.
+ */
 export function selectApi(): RendererApi {
   const preload = window.clawdesk;
-  return preload ? fromPreload(preload) : new BridgeClient(bridgeUrl(BRIDGE_PATH));
+  shared ??= preload ? fromPreload(preload) : new BridgeClient(bridgeUrl(BRIDGE_PATH));
+  return shared;
 }

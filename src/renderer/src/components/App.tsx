@@ -1,18 +1,28 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import './chat-extras.css';
+import { TaskMonitor } from '../monitor/TaskMonitor.tsx';
+import { GatewayBanner } from '../settings/GatewayBanner.tsx';
+import { SettingsView } from '../settings/SettingsView.tsx';
+import { applyLanguage } from '../i18n/index.ts';
 import { useChat } from '../store/context.tsx';
+import { noticeText } from '../store/notice.ts';
+import { useUi } from '../store/ui-store.ts';
 import { Composer } from './Composer.tsx';
+import { ExportButton } from './ExportButton.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Sidebar } from './Sidebar.tsx';
-import { TokenBanner } from './TokenBanner.tsx';
 import { useQueuePolling } from './use-queue-polling.ts';
 
 function Notice() {
+  const { t } = useTranslation('chat');
   const notice = useChat((s) => s.notice);
   const dismiss = useChat((s) => s.dismissNotice);
   if (!notice) return null;
   return (
     <div className="notice" role="alert" data-testid="notice">
-      <span>{notice}</span>
-      <button type="button" aria-label="Dismiss" onClick={dismiss}>
+      <span>{noticeText(notice, t)}</span>
+      <button type="button" aria-label={t('notice.dismiss')} onClick={dismiss}>
         ×
       </button>
     </div>
@@ -20,10 +30,11 @@ function Notice() {
 }
 
 function Title() {
+  const { t } = useTranslation('chat');
   const title = useChat((s) =>
     s.currentId ? s.conversations.find((c) => c.id === s.currentId)?.title : undefined,
   );
-  return <h1 className="title">{title ?? 'New chat'}</h1>;
+  return <h1 className="title">{title ?? t('app.untitled')}</h1>;
 }
 
 /** Its own component, so a change in the queued set does not re-render the whole app. */
@@ -32,18 +43,40 @@ function QueuePoller() {
   return null;
 }
 
+/** The page speaks the language of the settings ("system" follows the OS), as they change. */
+function LanguageFollower() {
+  const language = useChat((s) => s.language);
+  useEffect(() => {
+    if (language) applyLanguage(language);
+  }, [language]);
+  return null;
+}
+
+function ChatView() {
+  return (
+    <main className="chat">
+      <header className="chat-head">
+        <Title />
+        <ExportButton />
+      </header>
+      <GatewayBanner />
+      <Notice />
+      <MessageList />
+      <Composer />
+    </main>
+  );
+}
+
 export function App() {
+  const view = useUi((s) => s.view);
   return (
     <div className="app">
       <Sidebar />
-      <main className="chat">
-        <Title />
-        <TokenBanner />
-        <Notice />
-        <MessageList />
-        <Composer />
-      </main>
+      {view === 'chat' && <ChatView />}
+      {view === 'tasks' && <TaskMonitor />}
+      {view === 'settings' && <SettingsView />}
       <QueuePoller />
+      <LanguageFollower />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { Fragment, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { UpstreamStatus } from '../../../shared/upstream.ts';
 import { useChat } from '../store/context.tsx';
 import { clockTime, limiterParts } from './task-status.ts';
@@ -20,14 +21,18 @@ function useBefore(deadline: number | null): boolean {
 }
 
 function BreakerLine({ breaker }: { breaker: UpstreamStatus['breaker'] }) {
+  const { t } = useTranslation('chat');
   if (breaker.state === 'closed') return null;
   const text =
     breaker.state === 'open'
-      ? `Circuit open — retrying at ${breaker.retryAt === null ? 'soon' : clockTime(breaker.retryAt)}`
-      : 'Circuit half-open — one test request is on its way';
+      ? t('limits.circuitOpen', {
+          time: breaker.retryAt === null ? t('limits.soon') : clockTime(breaker.retryAt),
+        })
+      : t('limits.circuitHalfOpen');
   return (
     <div className="limits-warn" data-testid="circuit">
-      {text} ({breaker.consecutiveFailures} failures in a row)
+      {text}
+      {t('limits.failures', { count: breaker.consecutiveFailures })}
     </div>
   );
 }
@@ -37,6 +42,7 @@ function BreakerLine({ breaker }: { breaker: UpstreamStatus['breaker'] }) {
  * against the limit, calls running against the cap, a 429 pause and the circuit breaker.
  */
 export function LimiterStrip() {
+  const { t } = useTranslation('chat');
   const upstream = useChat((s) => s.upstream);
   const paused = useBefore(upstream?.limiter.pausedUntil ?? null);
   if (!upstream) return null;
@@ -45,7 +51,7 @@ export function LimiterStrip() {
   return (
     <div
       role="status"
-      aria-label="Rate limit"
+      aria-label={t('limits.label')}
       className="limits"
       data-testid="rate-limit"
       data-full={full}
@@ -53,7 +59,7 @@ export function LimiterStrip() {
       {/* Counts change several times a second: shown, not read aloud. Pauses and the
           breaker below are announced. */}
       <div aria-live="off" data-testid="rate-limit-usage">
-        {limiterParts(limiter).map((part, i) => (
+        {limiterParts(limiter, t).map((part, i) => (
           // The separator stays outside the unbreakable part: lines wrap there, not mid-count.
           <Fragment key={i}>
             {i > 0 && ' · '}
@@ -63,7 +69,7 @@ export function LimiterStrip() {
       </div>
       {paused && limiter.pausedUntil !== null && (
         <div className="limits-warn" data-testid="rate-limit-pause">
-          Paused until {clockTime(limiter.pausedUntil)} after a 429
+          {t('limits.paused', { time: clockTime(limiter.pausedUntil) })}
         </div>
       )}
       <BreakerLine breaker={breaker} />

@@ -1,6 +1,47 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TaskView } from '../../../shared/task.ts';
 import { useChat } from '../store/context.tsx';
+import { useUi } from '../store/ui-store.ts';
+import { Markdown } from './Markdown.tsx';
 import { StateLine } from './StateLine.tsx';
+
+/** A background task's output, parsed only once the user opens it (it can be long). */
+function CardResult({ output }: { output: string }) {
+  const { t } = useTranslation('chat');
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="task-card-result" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>{t('messages.showResult')}</summary>
+      {open && (
+        <div className="reply-text" data-testid="reply">
+          <Markdown text={output} />
+        </div>
+      )}
+    </details>
+  );
+}
+
+/** A message sent to the long lane: a card with its state and a way to the task monitor. */
+function BackgroundCard({ task }: { task: TaskView }) {
+  const { t } = useTranslation('chat');
+  return (
+    <div className="task-card" data-testid="task-card">
+      <div className="task-card-head">
+        <span className="task-card-label">{t('messages.backgroundTask')}</span>
+        <button
+          type="button"
+          className="task-card-open"
+          onClick={() => useUi.getState().openTask(task.id)}
+        >
+          {t('messages.openTask')}
+        </button>
+      </div>
+      <StateLine task={task} />
+      {task.state === 'succeeded' && task.output !== '' && <CardResult output={task.output} />}
+    </div>
+  );
+}
 
 /**
  * One exchange: the user's message and the assistant's reply. It subscribes to its own task,
@@ -9,17 +50,28 @@ import { StateLine } from './StateLine.tsx';
 export const Message = memo(function Message({ id }: { id: string }) {
   const task = useChat((s) => s.tasks[id]);
   if (!task) return null;
+  const background = task.lane === 'long';
   return (
-    <article className="message" data-testid="message" data-state={task.state} data-task-id={id}>
+    <article
+      className="message"
+      data-testid="message"
+      data-state={task.state}
+      data-lane={task.lane}
+      data-task-id={id}
+    >
       <div className="prompt" data-testid="prompt">
         {task.prompt}
       </div>
-      <div className="reply" aria-busy={task.state === 'running'}>
-        <div className="reply-text" data-testid="reply">
-          {task.output}
+      {background ? (
+        <BackgroundCard task={task} />
+      ) : (
+        <div className="reply" aria-busy={task.state === 'running'}>
+          <div className="reply-text" data-testid="reply">
+            {task.output !== '' && <Markdown text={task.output} />}
+          </div>
+          <StateLine task={task} />
         </div>
-        <StateLine task={task} />
-      </div>
+      )}
     </article>
   );
 });

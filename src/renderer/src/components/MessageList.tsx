@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useChat } from '../store/context.tsx';
 import { Message } from './Message.tsx';
 
@@ -7,6 +8,7 @@ const NO_IDS: string[] = [];
 const PIN_SLACK_PX = 48;
 
 export function MessageList() {
+  const { t } = useTranslation('chat');
   const currentId = useChat((s) => s.currentId);
   const ids = useChat((s) => (currentId ? s.order[currentId] : undefined)) ?? NO_IDS;
   const scroller = useRef<HTMLDivElement>(null);
@@ -44,13 +46,8 @@ export function MessageList() {
   return (
     <div className="messages" ref={scroller} onScroll={onScroll}>
       {/* Not role="log": a live region would read every streamed word aloud. */}
-      <section className="messages-content" ref={content} aria-label="Messages">
-        {ids.length === 0 && (
-          <p className="empty">
-            Ask anything. Messages are queued and answered in the background, so you can keep
-            writing while replies stream.
-          </p>
-        )}
+      <section className="messages-content" ref={content} aria-label={t('messages.label')}>
+        {ids.length === 0 && <p className="empty">{t('messages.empty')}</p>}
         {ids.map((id) => (
           <Message key={id} id={id} />
         ))}

@@ -1,8 +1,9 @@
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { TaskState, TaskView } from '../../../shared/task.ts';
 import type { TaskAction } from '../store/chat-store.ts';
 import { useChat } from '../store/context.tsx';
-import { STATE_LABEL } from './state-label.ts';
+import { stateLabel } from './state-label.ts';
 import { queuedText, runningText } from './task-status.ts';
 
 /** Which buttons a message offers in each state: only what main will accept from there. */
@@ -17,13 +18,8 @@ const ACTIONS: Record<TaskState, readonly TaskAction[]> = {
   succeeded: [],
 };
 
-const ACTION_LABEL: Record<TaskAction, string> = {
-  retry: 'Retry',
-  cancel: 'Cancel',
-  resume: 'Resume',
-};
-
 function Actions({ task }: { task: TaskView }) {
+  const { t } = useTranslation('chat');
   const act = useChat((s) => s.act);
   // One request at a time: a double click would only earn a refusal ("cannot retry a queued task").
   const [busy, setBusy] = useState(false);
@@ -43,7 +39,7 @@ function Actions({ task }: { task: TaskView }) {
           disabled={busy}
           onClick={() => run(action)}
         >
-          {ACTION_LABEL[action]}
+          {t(`actions.${action}`)}
         </button>
       ))}
     </span>
@@ -52,18 +48,24 @@ function Actions({ task }: { task: TaskView }) {
 
 /** The task's state in words (place in line, what it waits for), its error, and its actions. */
 export function StateLine({ task }: { task: TaskView }) {
+  const { t } = useTranslation('chat');
   // Announce a failure that happens while the user watches (a retry failing again included),
   // not every old one in the history.
   const finishedAtMount = useRef(task.finishedAt);
   const fresh = task.finishedAt === null || task.finishedAt !== finishedAtMount.current;
   // A string, so the message re-renders when its words change, not on every limiter update.
   const queued = useChat((s) =>
-    task.state === 'queued' ? queuedText(s.positions[task.id], s.upstream) : null,
+    task.state === 'queued' ? queuedText(s.positions[task.id], s.upstream, t) : null,
   );
-  const label = queued ?? (task.state === 'running' ? runningText(task) : STATE_LABEL[task.state]);
+  const label =
+    queued ?? (task.state === 'running' ? runningText(task, t) : stateLabel(task.state, t));
   // A user's retry gives the automatic attempts back, so the count can pass the maximum.
-  const of = task.attempts <= task.maxAttempts ? ` of ${task.maxAttempts}` : '';
-  const attempt = task.attempts > 1 && !task.finishedAt ? ` (attempt ${task.attempts}${of})` : '';
+  const attempt =
+    task.attempts > 1 && !task.finishedAt
+      ? task.attempts <= task.maxAttempts
+        ? t('state.attemptOf', { attempt: task.attempts, max: task.maxAttempts })
+        : t('state.attempt', { attempt: task.attempts })
+      : '';
   return (
     <div className="state-line">
       <div className="state-row">

@@ -1,13 +1,7 @@
 import type { TaskState } from '../../../shared/task.ts';
+import { englishChat } from '../i18n/index.ts';
 
-/** What each state means to the person waiting for the reply. */
-export const STATE_LABEL: Record<TaskState, string> = {
-  queued: 'Queued',
-  running: 'Streaming…',
-  succeeded: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  timed_out: 'Timed out',
-  paused: 'Paused',
-  interrupted: 'Interrupted, will resume',
-};
+/** What each state means to the person waiting for the reply ("Done", "完成"). */
+export function stateLabel(state: TaskState, t = englishChat): string {
+  return t(`state.${state}`);
+}

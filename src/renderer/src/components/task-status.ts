@@ -1,34 +1,42 @@
 import type { TaskView } from '../../../shared/task.ts';
 import type { QueueSlot, UpstreamStatus } from '../../../shared/upstream.ts';
-import { STATE_LABEL } from './state-label.ts';
+import { englishChat } from '../i18n/index.ts';
+import { stateLabel } from './state-label.ts';
+
+/**
+ * The words a message and the limiter strip use. Each takes the chat namespace's `t` (the
+ * UI's language); English by default, which is what the unit tests pin down.
+ */
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 
 /** "4 s", "1.5 s", "2 min": a window or a wait, short. */
-function span(ms: number): string {
-  if (ms >= MINUTE && ms % MINUTE === 0) return `${ms / MINUTE} min`;
-  return `${Math.round((ms / SECOND) * 10) / 10} s`;
+function span(ms: number, t = englishChat): string {
+  if (ms >= MINUTE && ms % MINUTE === 0) return t('limits.minutes', { count: ms / MINUTE });
+  return t('limits.seconds', { count: Math.round((ms / SECOND) * 10) / 10 });
 }
 
 /** The limit as people quote it: "40/min", else "2 per 4 s". */
-export function rateWords(perWindow: number, windowMs: number): string {
-  return windowMs === MINUTE ? `${perWindow}/min` : `${perWindow} per ${span(windowMs)}`;
+export function rateWords(perWindow: number, windowMs: number, t = englishChat): string {
+  return windowMs === MINUTE
+    ? t('limits.perMinute', { count: perWindow })
+    : t('limits.perSpan', { count: perWindow, span: span(windowMs, t) });
 }
 
 /** "minute" for the usual window, else its length: "Requests 12/40 in the last minute". */
-export function windowWords(windowMs: number): string {
-  return windowMs === MINUTE ? 'minute' : span(windowMs);
+export function windowWords(windowMs: number, t = englishChat): string {
+  return windowMs === MINUTE ? t('limits.minute') : span(windowMs, t);
 }
 
 /**
  * A rough wait in words. Main's ETA is a lower bound (it cannot foresee a 429), so it is
  * rounded and said with "about", never as a countdown.
  */
-export function etaWords(etaMs: number): string {
-  if (etaMs < SECOND) return 'starts now';
-  if (etaMs < MINUTE) return `starts in about ${Math.round(etaMs / SECOND)} s`;
-  return `starts in about ${Math.round(etaMs / MINUTE)} min`;
+export function etaWords(etaMs: number, t = englishChat): string {
+  if (etaMs < SECOND) return t('queue.startsNow');
+  if (etaMs < MINUTE) return t('queue.startsInSeconds', { count: Math.round(etaMs / SECOND) });
+  return t('queue.startsInMinutes', { count: Math.round(etaMs / MINUTE) });
 }
 
 /** Wall-clock time of a deadline, to the second: "Paused until 14:03:27". */
@@ -45,40 +53,50 @@ export function clockTime(epochMs: number): string {
  * "Queued — #37, starts in about 50 s (40/min)". What holds the whole queue (a refused token,
  * an open circuit) beats the ETA, which only counts the rate window and a 429 pause.
  */
-export function queuedText(slot: QueueSlot | undefined, upstream: UpstreamStatus | null): string {
-  if (!slot) return STATE_LABEL.queued;
-  const line = `Queued — #${slot.position}`;
-  if (!upstream) return `${line}, ${etaWords(slot.etaMs)}`;
+export function queuedText(
+  slot: QueueSlot | undefined,
+  upstream: UpstreamStatus | null,
+  t = englishChat,
+): string {
+  if (!slot) return stateLabel('queued', t);
+  const line = t('queue.line', { position: slot.position });
+  if (!upstream) return t('queue.withWhen', { line, when: etaWords(slot.etaMs, t) });
   const { limiter, breaker, auth } = upstream;
-  if (auth.state === 'rejected') return `${line}, waiting for a valid gateway token`;
-  if (breaker.state !== 'closed') return `${line}, waiting for the gateway to recover`;
+  if (auth.state === 'rejected') return t('queue.withWhen', { line, when: t('queue.waitToken') });
+  if (breaker.state !== 'closed') {
+    return t('queue.withWhen', { line, when: t('queue.waitRecover') });
+  }
   // The ETA ignores calls in flight: with every slot busy, "now" means "after one of them".
   const busy = limiter.running >= limiter.maxConcurrent;
-  const when =
-    slot.etaMs < SECOND && busy ? 'starts when a running request ends' : etaWords(slot.etaMs);
-  return `${line}, ${when} (${rateWords(limiter.perWindow, limiter.windowMs)})`;
+  const when = slot.etaMs < SECOND && busy ? t('queue.waitRunning') : etaWords(slot.etaMs, t);
+  const rate = rateWords(limiter.perWindow, limiter.windowMs, t);
+  return t('queue.withWhenRate', { line, when, rate });
 }
 
 /** A running task: what it waits for, then "Streaming…" once its text flows. */
-export function runningText(task: TaskView): string {
-  if (task.phase === 'waiting_for_rate_limit') return 'Waiting for rate limit…';
-  if (task.phase === 'waiting_for_gateway') return 'Waiting for the gateway…';
+export function runningText(task: TaskView, t = englishChat): string {
+  if (task.phase === 'waiting_for_rate_limit') return t('state.waitingRateLimit');
+  if (task.phase === 'waiting_for_gateway') return t('state.waitingGateway');
   // Handed to a worker that has not asked for its slot yet: a moment, not a state to explain.
-  return task.output === '' ? 'Starting…' : STATE_LABEL.running;
+  return task.output === '' ? t('state.starting') : stateLabel('running', t);
 }
 
 /**
  * The limiter strip's line in parts: "Requests 12/40 in the last minute", "running 3/5" and, when
  * calls wait for a slot, "2 waiting". Joined with " · ", and wrapped between parts only.
  */
-export function limiterParts(limiter: UpstreamStatus['limiter']): string[] {
+export function limiterParts(limiter: UpstreamStatus['limiter'], t = englishChat): string[] {
   const parts = [
-    `Requests ${limiter.startsInWindow}/${limiter.perWindow} in the last ${windowWords(limiter.windowMs)}`,
-    `running ${limiter.running}/${limiter.maxConcurrent}`,
+    t('limits.requests', {
+      used: limiter.startsInWindow,
+      limit: limiter.perWindow,
+      window: windowWords(limiter.windowMs, t),
+    }),
+    t('limits.running', { running: limiter.running, max: limiter.maxConcurrent }),
   ];
-  if (limiter.waiting > 0) parts.push(`${limiter.waiting} waiting`);
+  if (limiter.waiting > 0) parts.push(t('limits.waiting', { count: limiter.waiting }));
   return parts;
 }
 
-export const limiterLine = (limiter: UpstreamStatus['limiter']): string =>
-  limiterParts(limiter).join(' · ');
+export const limiterLine = (limiter: UpstreamStatus['limiter'], t = englishChat): string =>
+  limiterParts(limiter, t).join(' · ');

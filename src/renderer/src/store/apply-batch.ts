@@ -34,6 +34,8 @@ export interface BatchResult {
   refetch: string[];
   /** An event named a conversation we do not list: the list is stale. */
   listStale: boolean;
+  /** Conversations deleted in this batch (the open one may be among them). */
+  deleted: string[];
 }
 
 export const emptyChatData = (): ChatData => ({
@@ -91,6 +93,7 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
   let tasksCopied = false;
   let orderCopied = false;
   const refetch = new Set<string>();
+  const deleted = new Set<string>();
   /** Conversations of tasks new to us; checked against the list once the batch is done. */
   const touched = new Set<string>();
 
@@ -109,6 +112,8 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
     conversations = [...rest, conversation].sort(byRecency);
   };
   const putTask = (incoming: TaskView): void => {
+    // The cancelled tasks of a conversation deleted in this batch: nowhere to show them.
+    if (deleted.has(incoming.conversationId)) return;
     const existing = tasks[incoming.id];
     const merged = mergeTask(existing, incoming);
     if (merged !== existing) writeTask(merged);
@@ -122,6 +127,26 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
     }
     writeOrder(incoming.conversationId, next);
     touched.add(incoming.conversationId);
+  };
+  /** Forgets a deleted conversation: its entry, its messages and whether we loaded it. */
+  const dropConversation = (conversationId: string): void => {
+    conversations = conversations.filter((c) => c.id !== conversationId);
+    const ids = order[conversationId];
+    if (ids) {
+      if (!tasksCopied) tasks = { ...tasks };
+      tasksCopied = true;
+      for (const id of ids) delete tasks[id];
+      if (!orderCopied) order = { ...order };
+      orderCopied = true;
+      delete order[conversationId];
+    }
+    if (loaded[conversationId]) {
+      const { [conversationId]: _gone, ...rest } = loaded;
+      loaded = rest;
+    }
+    refetch.delete(conversationId);
+    touched.delete(conversationId);
+    deleted.add(conversationId);
   };
   const appendDelta = (event: Extract<TaskEvent, { type: 'delta' }>): void => {
     const task = tasks[event.taskId];
@@ -150,7 +175,11 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
         appendDelta(item);
         break;
       case 'conversation':
-        upsertConversation(item.conversation);
+        // A late update of a conversation deleted in this batch must not bring it back.
+        if (!deleted.has(item.conversation.id)) upsertConversation(item.conversation);
+        break;
+      case 'conversation-deleted':
+        dropConversation(item.conversationId);
         break;
       case 'conversations':
         conversations = [...item.conversations].sort(byRecency);
@@ -194,5 +223,6 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
     data: { conversations, tasks, order, loaded, upstream },
     refetch: [...refetch],
     listStale,
+    deleted: [...deleted],
   };
 }

@@ -1,21 +1,35 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Language } from '../../../shared/settings.ts';
+import type { Lane, TaskView } from '../../../shared/task.ts';
 import type { QueueSlot } from '../../../shared/upstream.ts';
 import type { RendererApi, ConnectionStatus } from '../api/types.ts';
 import { applyBatch, emptyChatData, type ChatData, type Incoming } from './apply-batch.ts';
 import { createFrameQueue, type Scheduler } from './frame-queue.ts';
+import { noticeOf, type Notice } from './notice.ts';
 
 export interface ChatState extends ChatData {
   /** null: a new, not yet created conversation (the next send creates it). */
   currentId: string | null;
   connection: ConnectionStatus;
-  /** Last failure of a load or send, in words, until dismissed. */
-  notice: string | null;
+  /** Last failure of a load or send, until dismissed. */
+  notice: Notice | null;
+  /** The language setting (null until read): the page follows it. */
+  language: Language | null;
   /** Place in line and ETA of the open conversation's queued tasks, by task id. */
   positions: Record<string, QueueSlot>;
   select(conversationId: string): void;
   newChat(): void;
-  /** Resolves false when the message was not accepted (the notice says why). */
-  send(text: string): Promise<boolean>;
+  /**
+   * Resolves false when the message was not accepted (the notice says why). `long`: "run as
+   * background task", in the long lane.
+   */
+  send(text: string, lane?: Lane): Promise<boolean>;
+  /** Resolves false when main refused the title (the notice says why). */
+  rename(conversationId: string, title: string): Promise<boolean>;
+  /** Deletes a conversation (main cancels its unfinished tasks first). */
+  remove(conversationId: string): Promise<boolean>;
+  /** The whole history of a conversation, as main holds it, for an export; null on failure. */
+  readHistory(conversationId: string): Promise<TaskView[] | null>;
   /** Retry, cancel or resume one message; a refusal ("cannot retry a succeeded task") becomes the notice. */
   act(action: TaskAction, taskId: string): Promise<void>;
   /** Asks where these queued tasks stand; an empty list just forgets the old answer. */
@@ -47,9 +61,6 @@ function samePositions(
 
 export type ChatStore = StoreApi<ChatState>;
 
-const describe = (error: unknown): string =>
-  error instanceof Error ? error.message : 'unknown error';
-
 /**
  * The chat state and the only code that talks to the API on the UI's behalf.
  * `schedule` decides when queued events are applied: once per animation frame in the page
@@ -70,6 +81,7 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     currentId: null,
     connection: 'connecting',
     notice: null,
+    language: null,
     positions: {},
     select(conversationId) {
       autoPick = false;
@@ -80,9 +92,10 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
       autoPick = false;
       set({ currentId: null });
     },
-    async send(text) {
+    async send(text, lane) {
       const known = get().currentId ?? (creating ? await creating : null);
-      const request = api.invoke('chat.send', known ? { conversationId: known, text } : { text });
+      const params = known ? { conversationId: known, text } : { text };
+      const request = api.invoke('chat.send', lane ? { ...params, lane } : params);
       const pending = request.then(
         (r) => r.conversation.id,
         () => null,
@@ -96,7 +109,7 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
         if (!known && get().currentId === null) set({ currentId: conversation.id });
         return true;
       } catch (error) {
-        set({ notice: `Message not sent: ${describe(error)}` });
+        set({ notice: noticeOf('notSent', error) });
         return false;
       } finally {
         if (creating === pending) creating = null;
@@ -109,7 +122,38 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
         // A click deserves an answer on screen now, not a frame later.
         queue.flushNow();
       } catch (error) {
-        set({ notice: `Could not ${action} the message: ${describe(error)}` });
+        set({ notice: noticeOf(action, error) });
+      }
+    },
+    async rename(conversationId, title) {
+      try {
+        const conversation = await api.invoke('conversations.rename', { conversationId, title });
+        queue.push({ type: 'conversation', conversation });
+        queue.flushNow();
+        return true;
+      } catch (error) {
+        set({ notice: noticeOf('rename', error) });
+        return false;
+      }
+    },
+    async remove(conversationId) {
+      try {
+        await api.invoke('conversations.delete', { conversationId });
+        // The event reaches every window; this one need not wait for it.
+        queue.push({ type: 'conversation-deleted', conversationId });
+        queue.flushNow();
+        return true;
+      } catch (error) {
+        set({ notice: noticeOf('delete', error) });
+        return false;
+      }
+    },
+    async readHistory(conversationId) {
+      try {
+        return await api.invoke('chat.history', { conversationId });
+      } catch (error) {
+        set({ notice: noticeOf('export', error) });
+        return null;
       }
     },
     async refreshPositions(taskIds) {
@@ -132,8 +176,15 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
   const { getState, setState } = store;
 
   const applyItems = (items: Incoming[]): void => {
-    const { data, refetch, listStale } = applyBatch(getState(), items);
+    const { data, refetch, listStale, deleted } = applyBatch(getState(), items);
     setState(data);
+    const { currentId } = getState();
+    // The open conversation is gone (here or in another window): open the most recent one.
+    if (currentId !== null && deleted.includes(currentId)) {
+      const next = data.conversations[0];
+      if (next) getState().select(next.id);
+      else setState({ currentId: null });
+    }
     for (const conversationId of refetch) loadHistory(conversationId);
     if (listStale) loadConversations();
   };
@@ -146,9 +197,7 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
       .invoke('chat.history', { conversationId })
       // Through the queue, so it lands in order with the events received before it.
       .then((tasks) => queue.push({ type: 'history', conversationId, tasks }))
-      .catch((error: unknown) =>
-        setState({ notice: `Could not load messages: ${describe(error)}` }),
-      )
+      .catch((error: unknown) => setState({ notice: noticeOf('loadMessages', error) }))
       .finally(() => inflightHistory.delete(conversationId));
   }
 
@@ -182,15 +231,26 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
         const target = stillThere ? currentId : autoPick ? latest?.id : undefined;
         if (target) getState().select(target);
       })
-      .catch((error: unknown) =>
-        setState({ notice: `Could not load conversations: ${describe(error)}` }),
-      )
+      .catch((error: unknown) => setState({ notice: noticeOf('loadConversations', error) }))
       .finally(() => {
         listInflight = false;
       });
   }
 
-  api.onEvent((event) => queue.push(event));
+  /** The language to show; `settings` events keep it current. */
+  function loadSettings(): void {
+    api
+      .invoke('settings.get', {})
+      .then((settings) => setState({ language: settings.language }))
+      .catch(() => {
+        // The system's language stays: better than no page.
+      });
+  }
+
+  api.onEvent((event) => {
+    if (event.type === 'settings') setState({ language: event.settings.language });
+    else queue.push(event);
+  });
   api.onStatus((connection) => setState({ connection }));
   api.onResync(() => {
     // Events sent while we were away are gone: forget what we hold and read it again.
@@ -200,6 +260,7 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     // The server may have restarted and forgotten which conversation is on screen.
     focus(getState().currentId);
     loadUpstream();
+    loadSettings();
     loadConversations();
   });
   store.subscribe((state, previous) => {
@@ -207,6 +268,7 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
   });
   focus(null);
   loadUpstream();
+  loadSettings();
   loadConversations();
   return store;
 }

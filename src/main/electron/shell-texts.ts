@@ -1,0 +1,114 @@
+import type { ClawDeskCore } from '../core/core.ts';
+import type { ApiOutcome } from '../../shared/ipc-contract.ts';
+import type { Language } from '../../shared/settings.ts';
+import type { TaskPhase } from '../../shared/task.ts';
+
+/** The words of the tray and the notifications (main's own UI), in the app's two languages. */
+export interface ShellTexts {
+  idle: string;
+  counts(running: string, queued: string, paused: string | null): string;
+  chars(count: string): string;
+  phase: Record<TaskPhase, string>;
+  moreRunning(count: number): string;
+  noneRunning: string;
+  open: string;
+  pauseAll: string;
+  resumeAll: string;
+  quit: string;
+  taskFinished: string;
+  taskFailed: string;
+  timedOut: string;
+  failed: string;
+  trayNotice: { title: string; body: string };
+}
+
+const en: ShellTexts = {
+  idle: 'idle',
+  counts: (running, queued, paused) =>
+    `${running} running, ${queued} queued${paused ? `, ${paused} paused` : ''}`,
+  chars: (count) => `${count} chars`,
+  phase: {
+    waiting_for_rate_limit: 'waiting for the rate limit',
+    waiting_for_gateway: 'waiting for the gateway',
+  },
+  moreRunning: (count) => `…and ${count} more running`,
+  noneRunning: 'No tasks running',
+  open: 'Open ClawDesk',
+  pauseAll: 'Pause all',
+  resumeAll: 'Resume all',
+  quit: 'Quit ClawDesk',
+  taskFinished: 'Task finished',
+  taskFailed: 'Task failed',
+  timedOut: 'Timed out',
+  failed: 'Failed',
+  trayNotice: {
+    title: 'ClawDesk keeps running in the tray',
+    body: 'Your tasks go on. Choose Quit from the tray icon’s menu to end ClawDesk.',
+  },
+};
+
+const zhCN: ShellTexts = {
+  idle: '空闲',
+  counts: (running, queued, paused) =>
+    `${running} 个运行中，${queued} 个排队中${paused ? `，${paused} 个已暂停` : ''}`,
+  chars: (count) => `${count} 字符`,
+  phase: { waiting_for_rate_limit: '等待速率限制', waiting_for_gateway: '等待网关响应' },
+  moreRunning: (count) => `……另有 ${count} 个运行中`,
+  noneRunning: '没有运行中的任务',
+  open: '打开 ClawDesk',
+  pauseAll: '全部暂停',
+  resumeAll: '全部继续',
+  quit: '退出 ClawDesk',
+  taskFinished: '任务已完成',
+  taskFailed: '任务失败',
+  timedOut: '已超时',
+  failed: '失败',
+  trayNotice: {
+    title: 'ClawDesk 仍在托盘中运行',
+    body: '任务会继续执行。要退出 ClawDesk，请在托盘图标的菜单中选择“退出”。',
+  },
+};
+
+export const ENGLISH: ShellTexts = en;
+
+/** 'system' follows the OS locale (Electron `app.getLocale()`): Chinese → zh-CN, else en. */
+export function shellTextsFor(setting: Language, systemLocale: string): ShellTexts {
+  const language =
+    setting === 'system' ? (systemLocale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en') : setting;
+  return language === 'zh-CN' ? zhCN : en;
+}
+
+export interface ShellLanguage {
+  texts(): ShellTexts;
+  /** Called after the language changed. */
+  onChange(listener: () => void): void;
+}
+
+/** Main's language: the settings' `language`, read at start and followed from `settings` events. */
+export function followShellLanguage(
+  core: Pick<ClawDeskCore, 'dispatch' | 'onEvent'>,
+  systemLocale: string,
+): ShellLanguage {
+  let current = shellTextsFor('system', systemLocale);
+  let fromEvent = false;
+  const listeners: (() => void)[] = [];
+  const apply = (setting: Language): void => {
+    const next = shellTextsFor(setting, systemLocale);
+    if (next === current) return;
+    current = next;
+    for (const listener of listeners) listener();
+  };
+  core.onEvent((event) => {
+    if (event.type !== 'settings') return;
+    fromEvent = true;
+    apply(event.settings.language);
+  });
+  void core.dispatch('settings.get', {}).then((outcome) => {
+    const got = outcome as ApiOutcome<'settings.get'>;
+    if (got.ok && !fromEvent) apply(got.result.language);
+  });
+  return {
+    texts: () => current,
+    onChange: (listener) => void listeners.push(listener),
+  };
+}

@@ -1,0 +1,127 @@
+import type { TaskEvent } from '../../shared/ipc-contract.ts';
+import type { TaskSummary } from '../../shared/monitor.ts';
+import type { Lane, TaskPhase, TaskState, TaskView } from '../../shared/task.ts';
+import type { TrayIconState } from './tray-icons.ts';
+
+/** What the tray knows of one unfinished task. */
+export interface TalliedTask {
+  id: string;
+  lane: Lane;
+  state: TaskState;
+  title: string;
+  outputChars: number;
+  phase?: TaskPhase;
+}
+
+export interface TallySnapshot {
+  running: TalliedTask[];
+  counts: { running: number; queued: number; paused: number };
+  icon: TrayIconState;
+}
+
+/** States the tray keeps; a finished task leaves the tally. */
+const OPEN_STATES: ReadonlySet<TaskState> = new Set(['queued', 'running', 'paused', 'interrupted']);
+const FAILED_STATES: ReadonlySet<TaskState> = new Set(['failed', 'timed_out']);
+export const TITLE_CHARS = 60;
+
+/** The prompt's first non-empty line, cut to `max` characters with an ellipsis. */
+export function titleOf(prompt: string, max: number = TITLE_CHARS): string {
+  const line =
+    prompt
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? '';
+  if (!line) return '(empty)';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+const fromView = (task: TaskView): TalliedTask => ({
+  id: task.id,
+  lane: task.lane,
+  state: task.state,
+  title: titleOf(task.prompt),
+  outputChars: task.output.length,
+  ...(task.phase ? { phase: task.phase } : {}),
+});
+
+const fromSummary = (task: TaskSummary): TalliedTask => ({
+  id: task.id,
+  lane: task.lane,
+  state: task.state,
+  title: titleOf(task.title),
+  outputChars: task.outputChars,
+  ...(task.phase ? { phase: task.phase } : {}),
+});
+
+/**
+ * The tray's small in-memory picture of the queue, fed by core events. `load` takes the
+ * initial `tasks.list` page; tasks an event touched meanwhile keep the (newer) event's view.
+ * "Error" means: a task failed since the user last looked (`acknowledge`), or the gateway is
+ * refusing work (breaker open, token rejected).
+ */
+export class TaskTally {
+  readonly #tasks = new Map<string, TalliedTask>();
+  #touched: Set<string> | null = new Set();
+  #unseenFailures = 0;
+  #upstreamDown = false;
+
+  /** Applies one core event; true when the tray has something new to show. */
+  apply(event: TaskEvent): boolean {
+    if (event.type === 'task') {
+      const task = event.task;
+      this.#touched?.add(task.id);
+      const previous = this.#tasks.get(task.id);
+      if (FAILED_STATES.has(task.state) && previous) this.#unseenFailures += 1;
+      if (OPEN_STATES.has(task.state)) this.#tasks.set(task.id, fromView(task));
+      else this.#tasks.delete(task.id);
+      return true;
+    }
+    if (event.type === 'delta') {
+      const task = this.#tasks.get(event.taskId);
+      if (!task) return false;
+      task.outputChars = Math.max(task.outputChars, event.offset + event.text.length);
+      return task.state === 'running';
+    }
+    if (event.type === 'upstream') {
+      const down = event.status.breaker.state === 'open' || event.status.auth.state === 'rejected';
+      const changed = down !== this.#upstreamDown;
+      this.#upstreamDown = down;
+      return changed;
+    }
+    return false;
+  }
+
+  /** The initial picture; only tasks no event has mentioned yet are taken from it. */
+  load(tasks: readonly TaskSummary[]): void {
+    for (const task of tasks) {
+      if (this.#touched?.has(task.id) || !OPEN_STATES.has(task.state)) continue;
+      this.#tasks.set(task.id, fromSummary(task));
+    }
+    this.#touched = null;
+  }
+
+  /** The user opened the window: failures so far have been seen. */
+  acknowledge(): boolean {
+    const had = this.#unseenFailures > 0;
+    this.#unseenFailures = 0;
+    return had;
+  }
+
+  snapshot(): TallySnapshot {
+    const running: TalliedTask[] = [];
+    let queued = 0;
+    let paused = 0;
+    for (const task of this.#tasks.values()) {
+      if (task.state === 'running') running.push(task);
+      else if (task.state === 'queued') queued += 1;
+      else paused += 1;
+    }
+    const icon: TrayIconState =
+      this.#unseenFailures > 0 || this.#upstreamDown
+        ? 'error'
+        : running.length > 0
+          ? 'running'
+          : 'idle';
+    return { running, counts: { running: running.length, queued, paused }, icon };
+  }
+}

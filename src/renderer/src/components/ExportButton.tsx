@@ -1,0 +1,34 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useChat } from '../store/context.tsx';
+import { downloadText } from './download.ts';
+import { conversationMarkdown, exportFileName } from './export-markdown.ts';
+
+/** Saves the open conversation as Markdown, read whole from main (not just what is loaded). */
+export function ExportButton() {
+  const { t } = useTranslation('chat');
+  const conversation = useChat((s) =>
+    s.currentId ? s.conversations.find((c) => c.id === s.currentId) : undefined,
+  );
+  const readHistory = useChat((s) => s.readHistory);
+  const [busy, setBusy] = useState(false);
+  if (!conversation) return null;
+
+  const run = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      const tasks = await readHistory(conversation.id);
+      if (!tasks) return;
+      const text = conversationMarkdown(conversation, tasks, t, new Date());
+      downloadText(exportFileName(conversation.title), text);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <button type="button" className="export-button" disabled={busy} onClick={() => void run()}>
+      {t('messages.export')}
+    </button>
+  );
+}

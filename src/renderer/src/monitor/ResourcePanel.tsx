@@ -1,0 +1,47 @@
+import { useTranslation } from 'react-i18next';
+import { bytes } from './format.ts';
+import { useMonitor } from './use-monitor.ts';
+
+/** Memory and CPU of main and the workers, free disk of the data folder (polled by the store). */
+export function ResourcePanel() {
+  const { t } = useTranslation('monitor');
+  const resources = useMonitor((s) => s.resources);
+  if (!resources) {
+    return (
+      <section className="monitor-panel" aria-label={t('resources.label')}>
+        <p>{t('resources.unknown')}</p>
+      </section>
+    );
+  }
+  const { main, workers, disk, lowDisk } = resources;
+  const workerRss = workers.reduce((sum, w) => sum + w.rssBytes, 0);
+  return (
+    <section className="monitor-panel" aria-label={t('resources.label')} data-testid="resources">
+      <h2>{t('resources.label')}</h2>
+      <ul>
+        <li>
+          {t('resources.main', {
+            rss: bytes(main.rssBytes),
+            heap: bytes(main.heapUsedBytes),
+            cpu: main.cpuPercent.toFixed(0),
+          })}
+        </li>
+        <li>
+          {t('resources.workers', {
+            count: workers.length,
+            busy: workers.filter((w) => w.busy).length,
+            rss: bytes(workerRss),
+          })}
+        </li>
+        <li>
+          {t('resources.disk', { free: bytes(disk.freeBytes), total: bytes(disk.totalBytes) })}
+        </li>
+      </ul>
+      {lowDisk && (
+        <p role="alert" className="monitor-warn" data-testid="low-disk">
+          {t('resources.lowDisk', { path: disk.path })}
+        </p>
+      )}
+    </section>
+  );
+}

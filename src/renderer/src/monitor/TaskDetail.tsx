@@ -1,0 +1,136 @@
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import Markdown from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import type { TaskState, TaskView } from '../../../shared/task.ts';
+import { useUi } from '../store/ui-store.ts';
+import { download, taskJson, taskMarkdown, when } from './format.ts';
+import type { MonitorAction } from './monitor-store.ts';
+import { isTerminal } from './monitor-apply.ts';
+import { useMonitor } from './use-monitor.ts';
+
+/** Which actions make sense in which state; the others are shown disabled. */
+export function allowed(action: MonitorAction, state: TaskState): boolean {
+  switch (action) {
+    case 'pause':
+      return state === 'queued' || state === 'running' || state === 'interrupted';
+    case 'resume':
+      return state === 'paused';
+    case 'cancel':
+      return !isTerminal(state);
+    case 'retry':
+      return state === 'failed' || state === 'cancelled' || state === 'timed_out';
+  }
+}
+
+const ACTIONS: MonitorAction[] = ['pause', 'resume', 'cancel', 'retry'];
+
+const Output = memo(function Output({ text }: { text: string }) {
+  return (
+    <div className="monitor-output markdown" data-testid="task-output">
+      <Markdown remarkPlugins={[remarkGfm]}>{text}</Markdown>
+    </div>
+  );
+});
+
+function Actions({ task }: { task: TaskView }) {
+  const { t } = useTranslation('monitor');
+  const act = useMonitor((s) => s.act);
+  const stem = `task-${task.id}`;
+  return (
+    <div role="toolbar" aria-label={t('actions.label')} className="monitor-actions">
+      {ACTIONS.map((action) => (
+        <button
+          key={action}
+          type="button"
+          disabled={!allowed(action, task.state)}
+          onClick={() => void act(action, task.id)}
+        >
+          {t(`actions.${action}`)}
+        </button>
+      ))}
+      <button
+        type="button"
+        onClick={() => download(`${stem}.md`, taskMarkdown(task), 'text/markdown')}
+      >
+        {t('actions.exportMarkdown')}
+      </button>
+      <button
+        type="button"
+        onClick={() => download(`${stem}.json`, taskJson(task), 'application/json')}
+      >
+        {t('actions.exportJson')}
+      </button>
+    </div>
+  );
+}
+
+/** The selected task: its state, attempts, error, actions and streamed output. */
+export function TaskDetail() {
+  const { t } = useTranslation('monitor');
+  const selectedId = useMonitor((s) => s.selectedId);
+  const task = useMonitor((s) => s.detail);
+  const close = (): void => useUi.setState({ selectedTaskId: null });
+
+  if (selectedId === null) {
+    return (
+      <aside className="monitor-detail monitor-detail-empty" aria-label={t('detail.label')}>
+        <p>{t('detail.none')}</p>
+      </aside>
+    );
+  }
+  if (!task || task.id !== selectedId) {
+    return (
+      <aside className="monitor-detail" aria-label={t('detail.label')} aria-busy="true">
+        <p>{t('detail.loading')}</p>
+      </aside>
+    );
+  }
+  return (
+    <aside
+      className="monitor-detail"
+      aria-label={t('detail.label')}
+      data-task-id={task.id}
+      data-state={task.state}
+    >
+      <header className="monitor-detail-head">
+        <h2 title={task.prompt}>{task.prompt.split('\n', 1)[0]}</h2>
+        <button
+          type="button"
+          className="monitor-close"
+          aria-label={t('detail.close')}
+          onClick={close}
+        >
+          ×
+        </button>
+      </header>
+      <p className="monitor-facts">
+        <span className="monitor-state" data-testid="detail-state" data-state={task.state}>
+          {t(`state.${task.state}`)}
+        </span>
+        {task.phase && <span> · {t(`phase.${task.phase}`)}</span>}
+        <span> · {t(`lane.${task.lane}`)}</span>
+        <span data-testid="detail-attempts">
+          {' · '}
+          {t('detail.attempts', { attempts: task.attempts, max: task.maxAttempts })}
+        </span>
+        <span> · {t('detail.created', { when: when(task.createdAt) })}</span>
+        {task.finishedAt !== null && (
+          <span> · {t('detail.finished', { when: when(task.finishedAt) })}</span>
+        )}
+      </p>
+      <Actions task={task} />
+      {task.error && (
+        <div role="alert" className="monitor-error" data-testid="detail-error">
+          <strong>{t('detail.error')}:</strong> {task.error.message} <code>{task.error.code}</code>
+        </div>
+      )}
+      <details className="monitor-prompt">
+        <summary>{t('detail.prompt')}</summary>
+        <pre>{task.prompt}</pre>
+      </details>
+      <h3>{t('detail.output')}</h3>
+      {task.output ? <Output text={task.output} /> : <p>{t('detail.noOutput')}</p>}
+    </aside>
+  );
+}

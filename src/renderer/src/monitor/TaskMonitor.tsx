@@ -1,0 +1,153 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LaneSchema, TaskStateSchema, type Lane, type TaskState } from '../../../shared/task.ts';
+import { useUi } from '../store/ui-store.ts';
+import { LimiterPanel } from './LimiterPanel.tsx';
+import { ResourcePanel } from './ResourcePanel.tsx';
+import { TaskDetail } from './TaskDetail.tsx';
+import { TaskTable } from './TaskTable.tsx';
+import { monitorStore, useMonitor } from './use-monitor.ts';
+import './monitor.css';
+
+const STATES = TaskStateSchema.options;
+const LANES = LaneSchema.options;
+const SEARCH_DEBOUNCE_MS = 250;
+
+function Filters() {
+  const { t } = useTranslation('monitor');
+  const filter = useMonitor((s) => s.filter);
+  const setFilter = useMonitor((s) => s.setFilter);
+  const [search, setSearch] = useState(filter.search);
+  useEffect(() => {
+    if (search === monitorStore().getState().filter.search) return;
+    const timer = setTimeout(() => setFilter({ search }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [search, setFilter]);
+  return (
+    <div role="search" aria-label={t('filters.label')} className="monitor-filters">
+      <select
+        aria-label={t('filters.state')}
+        value={filter.states[0] ?? ''}
+        onChange={(e) => setFilter({ states: e.target.value ? [e.target.value as TaskState] : [] })}
+      >
+        <option value="">
+          {t('filters.state')}: {t('filters.any')}
+        </option>
+        {STATES.map((s) => (
+          <option key={s} value={s}>
+            {t(`state.${s}`)}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label={t('filters.lane')}
+        value={filter.lanes[0] ?? ''}
+        onChange={(e) => setFilter({ lanes: e.target.value ? [e.target.value as Lane] : [] })}
+      >
+        <option value="">
+          {t('filters.lane')}: {t('filters.any')}
+        </option>
+        {LANES.map((l) => (
+          <option key={l} value={l}>
+            {t(`lane.${l}`)}
+          </option>
+        ))}
+      </select>
+      <input
+        type="search"
+        aria-label={t('filters.search')}
+        placeholder={t('filters.searchPlaceholder')}
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+      />
+    </div>
+  );
+}
+
+function Bulk() {
+  const { t } = useTranslation('monitor');
+  const bulk = useMonitor((s) => s.bulk);
+  const [done, setDone] = useState<string | null>(null);
+  const run = async (action: 'pauseAll' | 'resumeAll'): Promise<void> => {
+    const count = await bulk(action);
+    if (count === null) return;
+    setDone(t(action === 'pauseAll' ? 'bulk.paused' : 'bulk.resumed', { count }));
+  };
+  return (
+    <div className="monitor-bulk">
+      <button type="button" onClick={() => void run('pauseAll')}>
+        {t('bulk.pauseAll')}
+      </button>
+      <button type="button" onClick={() => void run('resumeAll')}>
+        {t('bulk.resumeAll')}
+      </button>
+      <span role="status" className="monitor-bulk-done" data-testid="bulk-result">
+        {done}
+      </span>
+    </div>
+  );
+}
+
+function Notice() {
+  const { t } = useTranslation('monitor');
+  const notice = useMonitor((s) => s.notice);
+  const dismiss = useMonitor((s) => s.dismissNotice);
+  if (!notice) return null;
+  return (
+    <div role="alert" className="monitor-notice">
+      {notice}{' '}
+      <button type="button" onClick={dismiss}>
+        {t('dismiss')}
+      </button>
+    </div>
+  );
+}
+
+function Count() {
+  const { t } = useTranslation('monitor');
+  const shown = useMonitor((s) => s.ids.length);
+  const total = useMonitor((s) => s.total);
+  const loading = useMonitor((s) => s.loading);
+  return (
+    <p className="monitor-count" data-testid="task-count" aria-busy={loading}>
+      {loading && shown === 0
+        ? t('loading')
+        : shown === 0
+          ? t('empty')
+          : t('count', { shown, total: Math.max(total, shown) })}
+    </p>
+  );
+}
+
+/** The task monitor (issue 5): every task, virtualized, with filters, details and actions. */
+export function TaskMonitor() {
+  const { t } = useTranslation('monitor');
+  const selectedTaskId = useUi((s) => s.selectedTaskId);
+
+  // Listen, sample and poll only while the monitor is on screen.
+  useEffect(() => monitorStore().getState().activate(), []);
+  // A notification, a chat card or a row click names the task to show.
+  useEffect(() => monitorStore().getState().select(selectedTaskId), [selectedTaskId]);
+
+  return (
+    <main className="monitor" aria-label={t('title')}>
+      <header className="monitor-top">
+        <h1 className="title">{t('title')}</h1>
+        <Filters />
+        <Bulk />
+      </header>
+      <Notice />
+      <div className="monitor-panels">
+        <LimiterPanel />
+        <ResourcePanel />
+      </div>
+      <div className="monitor-body">
+        <div className="monitor-list">
+          <Count />
+          <TaskTable />
+        </div>
+        <TaskDetail />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,198 @@
+import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NotificationConstructorOptions } from 'electron';
+import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
+import type { SettingsView } from '../../src/shared/settings.ts';
+import type { TaskView } from '../../src/shared/task.ts';
+import { startTaskNotifications, taskNotice } from '../../src/main/electron/notifications.ts';
+
+/** Stands in for Electron's Notification (the module under test takes the class as a value). */
+class FakeNotification extends EventEmitter {
+  static shown: FakeNotification[] = [];
+  static supported = true;
+  static isSupported = () => FakeNotification.supported;
+  readonly options: NotificationConstructorOptions;
+  constructor(options: NotificationConstructorOptions) {
+    super();
+    this.options = options;
+  }
+  show() {
+    FakeNotification.shown.push(this);
+  }
+}
+
+function view(id: string, state: TaskView['state'], extra: Partial<TaskView> = {}): TaskView {
+  return {
+    id,
+    conversationId: 'c1',
+    lane: 'interactive',
+    state,
+    prompt: `Summarise ${id}\nwith details`,
+    output: '',
+    error: null,
+    attempts: 1,
+    maxAttempts: 3,
+    createdAt: 1,
+    updatedAt: 1,
+    finishedAt: null,
+    ...extra,
+  };
+}
+
+function settings(enabled: boolean): SettingsView {
+  return { notifications: { enabled } } as SettingsView;
+}
+
+function setup(options: { focused?: boolean; enabled?: boolean } = {}) {
+  const emitter = new EventEmitter();
+  const core = {
+    onEvent: (listener: (event: TaskEvent) => void) => {
+      emitter.on('event', listener);
+      return () => emitter.off('event', listener);
+    },
+    dispatch: vi.fn(async () => ({
+      ok: true as const,
+      result: settings(options.enabled ?? true),
+    })),
+  };
+  let focused = options.focused ?? false;
+  const openTask = vi.fn();
+  const stop = startTaskNotifications({
+    core,
+    Notification: FakeNotification,
+    isWindowFocused: () => focused,
+    openTask,
+    log: vi.fn(),
+  });
+  return {
+    emit: (event: TaskEvent) => emitter.emit('event', event),
+    task: (task: TaskView) => emitter.emit('event', { type: 'task', task }),
+    setFocused: (value: boolean) => (focused = value),
+    openTask,
+    stop,
+    core,
+  };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+beforeEach(() => {
+  FakeNotification.shown = [];
+  FakeNotification.supported = true;
+});
+
+describe('task notifications', () => {
+  it('says "Task finished" with the title when a task succeeds while the window is not focused', async () => {
+    const s = setup();
+    await tick();
+    s.task(view('t1', 'running'));
+    s.task(view('t1', 'succeeded'));
+    expect(FakeNotification.shown).toHaveLength(1);
+    expect(FakeNotification.shown[0]!.options).toEqual({
+      title: 'Task finished',
+      body: 'Summarise t1',
+    });
+  });
+
+  it('says "Task failed" with the error message', async () => {
+    const s = setup();
+    await tick();
+    s.task(view('t1', 'running'));
+    s.task(
+      view('t1', 'failed', { error: { code: 'unauthorized', message: 'The gateway refused' } }),
+    );
+    expect(FakeNotification.shown[0]!.options).toEqual({
+      title: 'Task failed',
+      body: 'Summarise t1\nThe gateway refused',
+    });
+  });
+
+  it('stays quiet for chat tasks while the window is focused, not for background lanes', async () => {
+    const s = setup({ focused: true });
+    await tick();
+    s.task(view('chat', 'succeeded'));
+    expect(FakeNotification.shown).toHaveLength(0);
+    s.task(view('bg1', 'succeeded', { lane: 'long' }));
+    s.task(view('bg2', 'failed', { lane: 'short' }));
+    expect(FakeNotification.shown).toHaveLength(2);
+    s.setFocused(false);
+    s.task(view('chat2', 'succeeded'));
+    expect(FakeNotification.shown).toHaveLength(3);
+  });
+
+  it('notifies once per transition, not for repeated views or other states', async () => {
+    const s = setup();
+    await tick();
+    s.task(view('t1', 'queued'));
+    s.task(view('t1', 'running'));
+    s.task(view('t1', 'paused'));
+    s.task(view('t2', 'cancelled'));
+    expect(FakeNotification.shown).toHaveLength(0);
+    s.task(view('t1', 'succeeded'));
+    s.task(view('t1', 'succeeded'));
+    expect(FakeNotification.shown).toHaveLength(1);
+    // Retried and failed again: a new transition.
+    s.task(view('t1', 'queued'));
+    s.task(view('t1', 'timed_out'));
+    expect(FakeNotification.shown).toHaveLength(2);
+    expect(FakeNotification.shown[1]!.options.title).toBe('Task failed');
+  });
+
+  it('honours the setting: at start and from settings events', async () => {
+    const s = setup({ enabled: false });
+    expect(s.core.dispatch).toHaveBeenCalledWith('settings.get', {});
+    await tick();
+    s.task(view('t1', 'succeeded'));
+    expect(FakeNotification.shown).toHaveLength(0);
+    s.emit({ type: 'settings', settings: settings(true) });
+    s.task(view('t2', 'succeeded'));
+    expect(FakeNotification.shown).toHaveLength(1);
+    s.emit({ type: 'settings', settings: settings(false) });
+    s.task(view('t3', 'failed'));
+    expect(FakeNotification.shown).toHaveLength(1);
+  });
+
+  it('lets a settings event win over a slower settings.get answer', async () => {
+    const s = setup({ enabled: true });
+    s.emit({ type: 'settings', settings: settings(false) });
+    await tick();
+    s.task(view('t1', 'succeeded'));
+    expect(FakeNotification.shown).toHaveLength(0);
+  });
+
+  it('opens the task when clicked', async () => {
+    const s = setup();
+    await tick();
+    s.task(view('t9', 'succeeded', { lane: 'long' }));
+    FakeNotification.shown[0]!.emit('click');
+    expect(s.openTask).toHaveBeenCalledWith('t9');
+  });
+
+  it('does nothing where notifications are unsupported, and stops when asked', async () => {
+    const s = setup();
+    await tick();
+    FakeNotification.supported = false;
+    s.task(view('t1', 'succeeded'));
+    FakeNotification.supported = true;
+    s.stop();
+    s.task(view('t2', 'succeeded'));
+    expect(FakeNotification.shown).toHaveLength(0);
+  });
+
+  it('speaks Chinese when asked to', async () => {
+    const { shellTextsFor } = await import('../../src/main/electron/shell-texts.ts');
+    const zh = shellTextsFor('zh-CN', 'en-US');
+    expect(taskNotice(view('x', 'succeeded'), zh)?.title).toBe('任务已完成');
+    expect(taskNotice(view('x', 'timed_out'), zh)).toEqual({
+      title: '任务失败',
+      body: 'Summarise x\n已超时',
+    });
+  });
+
+  it('cuts long titles to their first line', () => {
+    const notice = taskNotice(view('x', 'succeeded', { prompt: `\n  ${'a'.repeat(500)}\nb` }));
+    expect(notice!.body).toHaveLength(120);
+    expect(notice!.body.endsWith('…')).toBe(true);
+    expect(taskNotice(view('x', 'running'))).toBeNull();
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * The settings form's logic under Node: typed text back to settings, messages from the
+ * shared schema, and a patch with only what changed.
+ */
+import { describe, expect, test } from 'vitest';
+import type { UserSettings } from '../../src/shared/settings.ts';
+import { SettingsPatchSchema } from '../../src/shared/settings.ts';
+import {
+  boundsOf,
+  changedFields,
+  fieldOfServerError,
+  readForm,
+  toForm,
+} from '../../src/renderer/src/settings/form.ts';
+
+const MINUTE = 60_000;
+
+const stored = (): UserSettings => ({
+  gatewayUrl: 'http://127.0.0.1:18790',
+  agentId: 'main',
+  rateLimit: { perWindow: 40, windowMs: 60_000, maxConcurrent: 5 },
+  workerCount: 5,
+  maxAttempts: 3,
+  lanes: {
+    interactive: { totalMs: 30 * MINUTE, stallMs: 10 * MINUTE },
+    short: { totalMs: 5 * MINUTE, stallMs: 5 * MINUTE },
+    // Not a whole number of minutes: shown rounded, must not be sent back rounded.
+    long: { totalMs: 24 * 60 * MINUTE, stallMs: 10_000 },
+  },
+  retentionDays: 7,
+  maxUnfinished: 10_000,
+  notifications: { enabled: true },
+  language: 'system',
+  responseCache: { enabled: false, ttlMs: 10 * MINUTE },
+});
+
+describe('the form shows settings in the units people type', () => {
+  test('seconds and minutes, at most three decimals', () => {
+    const form = toForm(stored());
+    expect(form.windowSeconds).toBe('60');
+    expect(form.interactiveTotal).toBe('30');
+    expect(form.longTotal).toBe('1440');
+    expect(form.longStall).toBe('0.167');
+    expect(form.cacheTtlMinutes).toBe('10');
+    expect(form.perWindow).toBe('40');
+  });
+
+  test('an untouched form reads back as the stored settings exactly: nothing to send', () => {
+    const before = stored();
+    const { settings, errors } = readForm(toForm(before), before);
+    expect(errors).toEqual({});
+    expect(settings).toEqual(before);
+    expect(changedFields(before, settings!)).toEqual({});
+  });
+});
+
+describe('Save sends only the changed fields', () => {
+  test('limits: the group is sent whole (the patch is shallow), nothing else', () => {
+    const before = stored();
+    const form = { ...toForm(before), perWindow: '2', windowSeconds: '4' };
+    const { settings } = readForm(form, before);
+    const patch = changedFields(before, settings!);
+    expect(patch).toEqual({ rateLimit: { perWindow: 2, windowMs: 4000, maxConcurrent: 5 } });
+    expect(SettingsPatchSchema.safeParse(patch).success).toBe(true);
+  });
+
+  test('minutes become milliseconds; other lanes keep their exact values', () => {
+    const before = stored();
+    const form = { ...toForm(before), interactiveStall: '2.5' };
+    const patch = changedFields(before, readForm(form, before).settings!);
+    expect(patch).toEqual({
+      lanes: { ...before.lanes, interactive: { totalMs: 30 * MINUTE, stallMs: 150_000 } },
+    });
+    expect(patch.lanes?.long.stallMs).toBe(10_000);
+  });
+
+  test('checkboxes, language, URL and agent id', () => {
+    const before = stored();
+    const form = {
+      ...toForm(before),
+      notifications: false,
+      cacheEnabled: true,
+      language: 'zh-CN' as const,
+      gatewayUrl: '  http://gateway.local:9000  ',
+      agentId: 'ops',
+    };
+    expect(changedFields(before, readForm(form, before).settings!)).toEqual({
+      notifications: { enabled: false },
+      responseCache: { enabled: true, ttlMs: 10 * MINUTE },
+      language: 'zh-CN',
+      gatewayUrl: 'http://gateway.local:9000',
+      agentId: 'ops',
+    });
+  });
+});
+
+describe('validation with the shared schema', () => {
+  test('a URL that is not one, and one without http(s)', () => {
+    const before = stored();
+    expect(readForm({ ...toForm(before), gatewayUrl: 'not a url' }, before)).toEqual({
+      errors: { gatewayUrl: { key: 'errors.url' } },
+    });
+    const ftp = readForm({ ...toForm(before), gatewayUrl: 'ftp://host' }, before);
+    expect(ftp.errors).toEqual({ gatewayUrl: { key: 'errors.urlScheme' } });
+    expect(ftp.settings).toBeUndefined();
+  });
+
+  test('numbers out of range, not whole, empty or not numbers name their range', () => {
+    const before = stored();
+    const form = {
+      ...toForm(before),
+      maxConcurrent: '65',
+      workerCount: '2.5',
+      maxAttempts: '',
+      perWindow: 'abc',
+      windowSeconds: '0.5',
+      agentId: 'has space',
+    };
+    const { errors, settings } = readForm(form, before);
+    expect(settings).toBeUndefined();
+    expect(errors).toEqual({
+      maxConcurrent: { key: 'errors.wholeRange', values: { min: '1', max: '64' } },
+      workerCount: { key: 'errors.wholeRange', values: { min: '1', max: '32' } },
+      maxAttempts: { key: 'errors.wholeRange', values: { min: '1', max: '20' } },
+      perWindow: { key: 'errors.wholeRange', values: { min: '1', max: '100000' } },
+      windowSeconds: { key: 'errors.range', values: { min: '1', max: '86400' } },
+      agentId: { key: 'errors.agentId' },
+    });
+  });
+
+  test('bounds come from the schema, in the displayed unit', () => {
+    expect(boundsOf('interactiveTotal')).toEqual({ min: '0.167', max: '10080' });
+    expect(boundsOf('retentionDays')).toEqual({ min: '1', max: '3650' });
+    expect(boundsOf('cacheTtlMinutes')).toEqual({ min: '0.017', max: '43200' });
+  });
+});
+
+describe("the server's refusal goes next to the field it names", () => {
+  test.each([
+    ['settings.update: rateLimit.perWindow: Too small: expected number to be >=1', 'perWindow'],
+    [
+      'settings not saved: rateLimit.maxConcurrent: Too big: expected number to be <=64',
+      'maxConcurrent',
+    ],
+    ['settings.update: gatewayUrl: gateway URL must start with http://', 'gatewayUrl'],
+    ['settings.update: lanes.long.stallMs: too big', 'longStall'],
+    ['token: could not be stored in the keychain', 'token'],
+    ['settings.update failed: disk full', undefined],
+  ])('%s', (message, field) => {
+    expect(fieldOfServerError(message)).toBe(field);
+  });
+});
