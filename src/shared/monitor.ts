@@ -10,6 +10,7 @@ export const TaskSummarySchema = z.object({
   /** The prompt's first line, cut to 160 characters. */
   title: z.string(),
   attempts: z.number().int().nonnegative(),
+  failures: z.number().int().nonnegative().optional(),
   maxAttempts: z.number().int().positive(),
   /** Characters of output so far. */
   outputChars: z.number().int().nonnegative(),

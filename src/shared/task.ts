@@ -64,7 +64,10 @@ export const TaskViewSchema = z.object({
   prompt: z.string(),
   output: z.string(),
   error: TaskErrorSchema.nullable(),
+  /** Runs started (pauses and user retries included). */
   attempts: z.number().int().nonnegative(),
+  /** Runs that failed since the last user retry: what `maxAttempts` limits. */
+  failures: z.number().int().nonnegative().optional(),
   maxAttempts: z.number().int().positive(),
   createdAt: z.number(),
   updatedAt: z.number(),

@@ -20,6 +20,7 @@ interface SummaryRow {
   state: string;
   head: string;
   attempts: number;
+  failures: number;
   max_attempts: number;
   output_chars: number;
   error_code: string | null;
@@ -61,7 +62,7 @@ export class TaskQueries extends SqlStore {
     const page = filter.before ? [...where, 'id < ?'] : where;
     const pageArgs = filter.before ? [...args, filter.before] : args;
     const rows = this.prepare(
-      `SELECT id, conversation_id, lane, state, substr(prompt, 1, 400) AS head, attempts,
+      `SELECT id, conversation_id, lane, state, substr(prompt, 1, 400) AS head, attempts, failures,
          max_attempts, length(output) AS output_chars, error_code, error_message, created_at,
          started_at, updated_at, finished_at
        FROM tasks ${page.length ? `WHERE ${page.join(' AND ')}` : ''}
@@ -142,6 +143,7 @@ function summary(row: SummaryRow): TaskSummary {
     state: TaskStateSchema.parse(row.state),
     title: line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line,
     attempts: row.attempts,
+    failures: row.failures,
     maxAttempts: row.max_attempts,
     outputChars: row.output_chars,
     error: errorOf(row.error_code, row.error_message),

@@ -50,6 +50,7 @@ export function taskView(row: TaskRow): TaskView {
     output: row.output,
     error: errorOf(row.error_code, row.error_message),
     attempts: row.attempts,
+    failures: row.failures,
     maxAttempts: row.max_attempts,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -4,6 +4,7 @@ import type { TaskState, TaskView } from '../../../shared/task.ts';
 import type { TaskAction } from '../store/chat-store.ts';
 import { useChat } from '../store/context.tsx';
 import { stateLabel } from './state-label.ts';
+import { attemptNumber } from '../store/attempt.ts';
 import { queuedText, runningText } from './task-status.ts';
 
 /** Which buttons a message offers in each state: only what main will accept from there. */
@@ -59,12 +60,13 @@ export function StateLine({ task }: { task: TaskView }) {
   );
   const label =
     queued ?? (task.state === 'running' ? runningText(task, t) : stateLabel(task.state, t));
-  // A user's retry gives the automatic attempts back, so the count can pass the maximum.
+  // Only automatic retries count: a pause and resume is not a second attempt.
+  const n = attemptNumber(task);
   const attempt =
-    task.attempts > 1 && !task.finishedAt
-      ? task.attempts <= task.maxAttempts
-        ? t('state.attemptOf', { attempt: task.attempts, max: task.maxAttempts })
-        : t('state.attempt', { attempt: task.attempts })
+    n > 1 && !task.finishedAt
+      ? n <= task.maxAttempts
+        ? t('state.attemptOf', { attempt: n, max: task.maxAttempts })
+        : t('state.attempt', { attempt: n })
       : '';
   return (
     <div className="state-line">

@@ -7,6 +7,7 @@ import { useUi } from '../store/ui-store.ts';
 import { download, taskJson, taskMarkdown, when } from './format.ts';
 import type { MonitorAction } from './monitor-store.ts';
 import { isTerminal } from './monitor-apply.ts';
+import { attemptNumber } from '../store/attempt.ts';
 import { useMonitor } from './use-monitor.ts';
 
 /** Which actions make sense in which state; the others are shown disabled. */
@@ -112,7 +113,7 @@ export function TaskDetail() {
         <span> · {t(`lane.${task.lane}`)}</span>
         <span data-testid="detail-attempts">
           {' · '}
-          {t('detail.attempts', { attempts: task.attempts, max: task.maxAttempts })}
+          {t('detail.attempts', { attempts: attemptNumber(task), max: task.maxAttempts })}
         </span>
         <span> · {t('detail.created', { when: when(task.createdAt) })}</span>
         {task.finishedAt !== null && (

@@ -13,6 +13,7 @@ import {
 import { useUi } from '../store/ui-store.ts';
 import { duration, elapsedMs, when } from './format.ts';
 import { isTerminal } from './monitor-apply.ts';
+import { attemptNumber } from '../store/attempt.ts';
 import { useMonitor } from './use-monitor.ts';
 
 const ROW_HEIGHT = 34;
@@ -103,7 +104,7 @@ const Row = memo(function Row({ row, index, start, selected, now, onSelect, labe
       <span role="gridcell">{elapsed === null ? '—' : duration(elapsed)}</span>
       <span role="gridcell">{progress(row, labels)}</span>
       <span role="gridcell">
-        {row.attempts}/{row.maxAttempts}
+        {attemptNumber(row)}/{row.maxAttempts}
       </span>
     </div>
   );

@@ -44,7 +44,7 @@ export function taskMarkdown(task: TaskView): string {
     `- Task: \`${task.id}\``,
     `- State: ${task.state}`,
     `- Lane: ${task.lane}`,
-    `- Attempts: ${task.attempts}/${task.maxAttempts}`,
+    `- Runs: ${task.attempts}; failed attempts: ${task.failures ?? 0} of ${task.maxAttempts}`,
     `- Created: ${new Date(task.createdAt).toISOString()}`,
   ];
   if (task.finishedAt !== null) {

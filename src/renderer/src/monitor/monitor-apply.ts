@@ -68,6 +68,7 @@ export function summarize(task: TaskView, held?: TaskSummary): TaskSummary {
     state: task.state,
     title: held?.title ?? titleOf(task.prompt),
     attempts: task.attempts,
+    ...(task.failures === undefined ? {} : { failures: task.failures }),
     maxAttempts: task.maxAttempts,
     outputChars: task.output.length,
     error: task.error,
