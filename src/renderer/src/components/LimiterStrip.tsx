@@ -1,24 +1,9 @@
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UpstreamStatus } from '../../../shared/upstream.ts';
 import { useChat } from '../store/context.tsx';
+import { useBefore } from '../use-before.ts';
 import { clockTime, limiterParts } from './task-status.ts';
-
-/**
- * True until `deadline` has passed, re-rendering once when it does: a "paused until" line
- * must go away on time even when no status update arrives to say so.
- */
-function useBefore(deadline: number | null): boolean {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (deadline === null) return;
-    const wait = deadline - Date.now();
-    if (wait <= 0) return;
-    const timer = setTimeout(() => setNow(Date.now()), wait + 50);
-    return () => clearTimeout(timer);
-  }, [deadline]);
-  return deadline !== null && deadline > now && deadline > Date.now();
-}
 
 function BreakerLine({ breaker }: { breaker: UpstreamStatus['breaker'] }) {
   const { t } = useTranslation('chat');

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { duration, when } from './format.ts';
 import { SAMPLE_COUNT } from './monitor-apply.ts';
+import { useBefore } from '../use-before.ts';
 import { useMonitor } from './use-monitor.ts';
 
 const WIDTH = 180;
@@ -32,19 +32,6 @@ export function Sparkline({ samples, limit }: { samples: number[]; limit: number
       )}
     </svg>
   );
-}
-
-/** True until `deadline`, re-rendering once when it passes. */
-function useBefore(deadline: number | null): boolean {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (deadline === null) return;
-    const wait = deadline - Date.now();
-    if (wait <= 0) return;
-    const timer = setTimeout(() => setNow(Date.now()), wait + 50);
-    return () => clearTimeout(timer);
-  }, [deadline]);
-  return deadline !== null && deadline > now && deadline > Date.now();
 }
 
 /** The shared upstream budget: window, concurrency, 429 pause and breaker, with a live chart. */
