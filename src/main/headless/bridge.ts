@@ -14,8 +14,12 @@ export interface BridgeOptions {
   log: (line: string) => void;
 }
 
-/** Largest request a client may send; a chat message is at most 10 MB of text. */
-const MAX_PAYLOAD = 12 * 1024 * 1024;
+/**
+ * Largest frame a client may send. A message's 10 MB limit is checked in the core, where it is
+ * refused with a sentence; the frame limit only has to let such a message reach it (10 M
+ * characters of CJK text are 30 MB of UTF-8), or the page would just see its socket close.
+ */
+const MAX_PAYLOAD = 48 * 1024 * 1024;
 
 /**
  * The headless face of the IPC contract: one WebSocket per page, authenticated by the token
