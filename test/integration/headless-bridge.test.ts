@@ -110,6 +110,14 @@ describe('headless bridge', () => {
       id: 3,
       error: { code: 'unknown_method' },
     });
+    const big = 'x'.repeat(11 * 1024 * 1024);
+    expect(
+      await call(ws, JSON.stringify({ id: 5, method: 'chat.send', params: { text: big } })),
+    ).toMatchObject({
+      kind: 'error',
+      id: 5,
+      error: { code: 'invalid_params', message: 'chat.send: text: message is larger than 10 MB' },
+    });
     expect(
       await call(ws, JSON.stringify({ id: 4, method: 'conversations.list', params: {} })),
     ).toMatchObject({
