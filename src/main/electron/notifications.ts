@@ -1,11 +1,16 @@
 import type { NotificationConstructorOptions } from 'electron';
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
 import type { SettingsView } from '../../shared/settings.ts';
-import type { TaskState, TaskView } from '../../shared/task.ts';
+import type { TaskView } from '../../shared/task.ts';
+import type { TaskNotice } from '../../shared/task-notice.ts';
+import {
+  StateChanges,
+  shouldNotify,
+  taskNotice as sharedNotice,
+} from '../../shared/task-notice.ts';
 import type { ClawDeskCore } from '../core/core.ts';
 import type { ShellTexts } from './shell-texts.ts';
 import { ENGLISH } from './shell-texts.ts';
-import { titleOf } from './task-tally.ts';
 
 /** The part of Electron's Notification used here; tests pass a fake. */
 export interface NotificationLike {
@@ -29,37 +34,14 @@ export interface TaskNotificationsOptions {
   log?: (line: string) => void;
 }
 
-export interface TaskNotice {
-  title: string;
-  body: string;
-}
+export type { TaskNotice } from '../../shared/task-notice.ts';
 
-const BODY_CHARS = 120;
-/** Tasks whose last state is remembered, so a repeated view of a finished task stays quiet. */
-const REMEMBERED = 5_000;
-
-/**
- * The toast for a task that just reached `task.state`, or null when that state is not news
- * (only success and failure are; cancelling was the user's own doing).
- */
+/** The toast for a task that just reached `task.state`, in the shell's words. */
 export function taskNotice(task: TaskView, texts: ShellTexts = ENGLISH): TaskNotice | null {
-  const title = titleOf(task.prompt, BODY_CHARS);
-  if (task.state === 'succeeded') return { title: texts.taskFinished, body: title };
-  if (task.state === 'failed' || task.state === 'timed_out') {
-    const reason =
-      task.error?.message ?? (task.state === 'timed_out' ? texts.timedOut : texts.failed);
-    return { title: texts.taskFailed, body: `${title}\n${titleOf(reason, BODY_CHARS)}` };
-  }
-  return null;
+  return sharedNotice(task, texts);
 }
 
-/**
- * Whether a finished task deserves a notification: chat (interactive) results only while the
- * window is not focused — the user is looking at them otherwise — background lanes always.
- */
-export function shouldNotify(task: TaskView, windowFocused: boolean): boolean {
-  return task.lane !== 'interactive' || !windowFocused;
-}
+export { shouldNotify };
 
 /**
  * Native notifications on task success or failure (seen as a state transition in `task`
@@ -68,21 +50,12 @@ export function shouldNotify(task: TaskView, windowFocused: boolean): boolean {
  */
 export function startTaskNotifications(options: TaskNotificationsOptions): () => void {
   const log = options.log ?? ((line: string) => console.error(`[clawdesk] ${line}`));
-  const lastState = new Map<string, TaskState>();
+  const changes = new StateChanges();
   // Until settings.get answers, the default of the settings (on) applies.
   let enabled = true;
   let settingsEvent = false;
   // Kept referenced until closed: a collected Notification loses its click handler.
   const live = new Set<NotificationLike>();
-
-  const remember = (id: string, state: TaskState): void => {
-    lastState.delete(id);
-    lastState.set(id, state);
-    if (lastState.size > REMEMBERED) {
-      const oldest = lastState.keys().next().value;
-      if (oldest !== undefined) lastState.delete(oldest);
-    }
-  };
 
   const show = (task: TaskView, notice: TaskNotice): void => {
     const notification = new options.Notification({ title: notice.title, body: notice.body });
@@ -96,9 +69,7 @@ export function startTaskNotifications(options: TaskNotificationsOptions): () =>
   };
 
   const onTask = (task: TaskView): void => {
-    const previous = lastState.get(task.id);
-    remember(task.id, task.state);
-    if (previous === task.state || !enabled) return;
+    if (!changes.changed(task.id, task.state) || !enabled) return;
     const notice = taskNotice(task, options.texts?.() ?? ENGLISH);
     if (!notice || !shouldNotify(task, options.isWindowFocused())) return;
     if (!options.Notification.isSupported()) return;

@@ -1,3 +1,4 @@
+import { titleOf } from '../../shared/task-notice.ts';
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
 import type { TaskSummary } from '../../shared/monitor.ts';
 import type { Lane, TaskPhase, TaskState, TaskView } from '../../shared/task.ts';
@@ -24,22 +25,11 @@ const OPEN_STATES: ReadonlySet<TaskState> = new Set(['queued', 'running', 'pause
 const FAILED_STATES: ReadonlySet<TaskState> = new Set(['failed', 'timed_out']);
 export const TITLE_CHARS = 60;
 
-/** The prompt's first non-empty line, cut to `max` characters with an ellipsis. */
-export function titleOf(prompt: string, max: number = TITLE_CHARS): string {
-  const line =
-    prompt
-      .split('\n')
-      .find((l) => l.trim())
-      ?.trim() ?? '';
-  if (!line) return '(empty)';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
 const fromView = (task: TaskView): TalliedTask => ({
   id: task.id,
   lane: task.lane,
   state: task.state,
-  title: titleOf(task.prompt),
+  title: titleOf(task.prompt, TITLE_CHARS),
   outputChars: task.output.length,
   ...(task.phase ? { phase: task.phase } : {}),
 });
@@ -48,7 +38,7 @@ const fromSummary = (task: TaskSummary): TalliedTask => ({
   id: task.id,
   lane: task.lane,
   state: task.state,
-  title: titleOf(task.title),
+  title: titleOf(task.title, TITLE_CHARS),
   outputChars: task.outputChars,
   ...(task.phase ? { phase: task.phase } : {}),
 });

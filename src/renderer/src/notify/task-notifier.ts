@@ -1,5 +1,12 @@
 import type { TaskEvent } from '../../../shared/ipc-contract.ts';
-import type { TaskState, TaskView } from '../../../shared/task.ts';
+import type { TaskView } from '../../../shared/task.ts';
+import type { TaskNotice } from '../../../shared/task-notice.ts';
+import {
+  NOTICE_WORDS,
+  StateChanges,
+  shouldNotify,
+  taskNotice as sharedNotice,
+} from '../../../shared/task-notice.ts';
 
 /**
  * Browser notifications for the headless mode (a page served by `npm run serve`): on task
@@ -33,40 +40,11 @@ export interface BrowserNotifierOptions {
   language?: () => string;
 }
 
-export interface TaskNotice {
-  title: string;
-  body: string;
-}
-
-const BODY_CHARS = 120;
-const REMEMBERED = 5_000;
-
-function firstLine(text: string, max: number = BODY_CHARS): string {
-  const line =
-    text
-      .split('\n')
-      .find((l) => l.trim())
-      ?.trim() ?? '';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-/** The words of a notice; the same as main's native ones (src/main/electron/shell-texts.ts). */
-const TEXTS = {
-  en: { finished: 'Task finished', failed: 'Task failed', timedOut: 'Timed out', error: 'Failed' },
-  'zh-CN': { finished: '任务已完成', failed: '任务失败', timedOut: '已超时', error: '失败' },
-} as const;
+export type { TaskNotice } from '../../../shared/task-notice.ts';
 
 /** The notification for a task that just reached its state, or null if that is not news. */
 export function taskNotice(task: TaskView, language: string = 'en'): TaskNotice | null {
-  const words = language === 'zh-CN' ? TEXTS['zh-CN'] : TEXTS.en;
-  const title = firstLine(task.prompt) || '(empty)';
-  if (task.state === 'succeeded') return { title: words.finished, body: title };
-  if (task.state === 'failed' || task.state === 'timed_out') {
-    const reason =
-      task.error?.message ?? (task.state === 'timed_out' ? words.timedOut : words.error);
-    return { title: words.failed, body: `${title}\n${firstLine(reason)}` };
-  }
-  return null;
+  return sharedNotice(task, language === 'zh-CN' ? NOTICE_WORDS['zh-CN'] : NOTICE_WORDS.en);
 }
 
 /** The global Notification API, or null where the browser has none. */
@@ -94,26 +72,15 @@ export interface BrowserTaskNotifier {
 }
 
 export function createBrowserTaskNotifier(options: BrowserNotifierOptions): BrowserTaskNotifier {
-  const lastState = new Map<string, TaskState>();
+  const changes = new StateChanges();
   let enabled = true;
 
-  const remember = (id: string, state: TaskState): void => {
-    lastState.delete(id);
-    lastState.set(id, state);
-    if (lastState.size > REMEMBERED) {
-      const oldest = lastState.keys().next().value;
-      if (oldest !== undefined) lastState.delete(oldest);
-    }
-  };
-
   const onTask = (task: TaskView): void => {
-    const previous = lastState.get(task.id);
-    remember(task.id, task.state);
-    if (previous === task.state || !enabled) return;
+    if (!changes.changed(task.id, task.state) || !enabled) return;
     if (options.Notification.permission !== 'granted') return;
     const notice = taskNotice(task, options.language?.());
     if (!notice) return;
-    if (task.lane === 'interactive' && options.isPageFocused()) return;
+    if (!shouldNotify(task, options.isPageFocused())) return;
     // The tag makes a second notice for the same task replace the first.
     const notification = new options.Notification(notice.title, {
       body: notice.body,

@@ -1,0 +1,98 @@
+import type { TaskState, TaskView } from './task.ts';
+
+/**
+ * When a finished task is news, and what the notice says. Shared by Electron's native
+ * notifications (main) and the browser's (headless renderer), so both decide alike.
+ */
+
+export interface TaskNotice {
+  title: string;
+  body: string;
+}
+
+export interface NoticeWords {
+  taskFinished: string;
+  taskFailed: string;
+  timedOut: string;
+  failed: string;
+}
+
+export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
+  en: {
+    taskFinished: 'Task finished',
+    taskFailed: 'Task failed',
+    timedOut: 'Timed out',
+    failed: 'Failed',
+  },
+  'zh-CN': {
+    taskFinished: '任务已完成',
+    taskFailed: '任务失败',
+    timedOut: '已超时',
+    failed: '失败',
+  },
+};
+
+const BODY_CHARS = 120;
+
+/** The first line with text, trimmed and cut to `max` characters ('' when there is none). */
+export function firstLine(text: string, max: number = BODY_CHARS): string {
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** A task's title for people: its prompt's first line, or "(empty)". */
+export function titleOf(prompt: string, max: number = BODY_CHARS): string {
+  return firstLine(prompt, max) || '(empty)';
+}
+
+/**
+ * The notice for a task that just reached `task.state`, or null when that is not news (only
+ * success and failure are; a cancel was the user's own doing).
+ */
+export function taskNotice(
+  task: TaskView,
+  words: NoticeWords = NOTICE_WORDS.en,
+): TaskNotice | null {
+  const title = titleOf(task.prompt);
+  if (task.state === 'succeeded') return { title: words.taskFinished, body: title };
+  if (task.state === 'failed' || task.state === 'timed_out') {
+    const reason =
+      task.error?.message ?? (task.state === 'timed_out' ? words.timedOut : words.failed);
+    return { title: words.taskFailed, body: `${title}\n${titleOf(reason)}` };
+  }
+  return null;
+}
+
+/**
+ * Chat (interactive) results need a notice only while the user looks elsewhere — they see
+ * them otherwise; background lanes always.
+ */
+export function shouldNotify(task: TaskView, userIsLooking: boolean): boolean {
+  return task.lane !== 'interactive' || !userIsLooking;
+}
+
+/** Each task's last state, bounded: only a change is news, a repeated view stays quiet. */
+export class StateChanges {
+  private readonly last = new Map<string, TaskState>();
+  private readonly limit: number;
+
+  constructor(limit = 5_000) {
+    this.limit = limit;
+  }
+
+  /** Records the state; true when it differs from the one seen before. */
+  changed(id: string, state: TaskState): boolean {
+    const previous = this.last.get(id);
+    this.last.delete(id);
+    this.last.set(id, state);
+    if (this.last.size > this.limit) {
+      const oldest = this.last.keys().next().value;
+      if (oldest !== undefined) this.last.delete(oldest);
+    }
+    return previous !== state;
+  }
+}
