@@ -1,4 +1,12 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  type KeyboardEvent,
+  type WheelEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { useChat } from '../store/context.tsx';
 import { Message } from './Message.tsx';
@@ -6,18 +14,55 @@ import { Message } from './Message.tsx';
 const NO_IDS: string[] = [];
 /** Within this many pixels of the bottom, the view follows new text. */
 const PIN_SLACK_PX = 48;
+/** A first guess at a message's height, until it is measured. */
+const ESTIMATED_HEIGHT_PX = 160;
+/** Space around and between messages (the virtualizer places them, so it has to know). */
+const EDGE_PX = 20;
+const GAP_PX = 20;
+/**
+ * Messages rendered beyond each edge of the view: enough that a short conversation is all in
+ * the DOM, and that a quick scroll does not show blank space.
+ */
+const OVERSCAN = 10;
+/** Keys that scroll up (Shift+Space too, which scrolling the rest catches). */
+const SCROLL_UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 
+/**
+ * The open conversation, virtualized: only the messages on or near the screen are rendered,
+ * so a conversation with a thousand streaming tasks costs what a dozen do. Heights vary
+ * (Markdown, cards, streamed text): each message is measured once it is in the DOM.
+ */
 export function MessageList() {
   const { t } = useTranslation('chat');
   const currentId = useChat((s) => s.currentId);
   const ids = useChat((s) => (currentId ? s.order[currentId] : undefined)) ?? NO_IDS;
   const scroller = useRef<HTMLDivElement>(null);
-  const content = useRef<HTMLElement>(null);
+  const content = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  /** Where this component last scrolled to: its own scroll events say nothing of the user. */
+  const ownScrollTop = useRef<number | null>(null);
+  const lastScrollTop = useRef(0);
+
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ESTIMATED_HEIGHT_PX,
+    overscan: OVERSCAN,
+    paddingStart: EDGE_PX,
+    paddingEnd: EDGE_PX,
+    gap: GAP_PX,
+    getItemKey: useCallback((index: number) => ids[index] ?? index, [ids]),
+  });
+  const empty = ids.length === 0;
+  const items = virtualizer.getVirtualItems();
+  const totalSize = virtualizer.getTotalSize();
 
   const toBottom = (): void => {
     const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    ownScrollTop.current = el.scrollTop;
+    lastScrollTop.current = el.scrollTop;
   };
 
   // A new conversation or a new message: jump to the end, where it is.
@@ -26,8 +71,13 @@ export function MessageList() {
     toBottom();
   }, [currentId, ids.length]);
 
-  // Streaming text grows messages without re-rendering this list: watch the size instead,
-  // and follow it only while the user has not scrolled up to read.
+  // Measured heights replace estimates: the total changes. Stay at the end if the user is there.
+  useLayoutEffect(() => {
+    if (pinned.current) toBottom();
+  }, [totalSize]);
+
+  // Streaming text grows a message without re-rendering this list: watch the rendered
+  // messages' size too, and follow it only while the user has not scrolled up to read.
   useEffect(() => {
     const el = content.current;
     if (!el) return;
@@ -36,21 +86,70 @@ export function MessageList() {
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, []);
+  }, [empty]);
 
   const onScroll = (): void => {
     const el = scroller.current;
-    if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < PIN_SLACK_PX;
+    if (!el) return;
+    // Ours (to the end): the user has not moved. A growth since then must not unpin the view.
+    if (ownScrollTop.current !== null && Math.abs(el.scrollTop - ownScrollTop.current) < 1) return;
+    ownScrollTop.current = null;
+    const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
+    // Any step up is the user going to read: even a small one (an arrow key) lets go. Only the
+    // end itself pins again; the slack keeps a pinned view pinned, it does not re-pin one.
+    const up = el.scrollTop < lastScrollTop.current;
+    lastScrollTop.current = el.scrollTop;
+    pinned.current = fromBottom < 2 || (pinned.current && !up && fromBottom < PIN_SLACK_PX);
   };
 
+  // Streamed text can put the view back at the end before the browser reports a small scroll
+  // up: take the user's intent from the input itself.
+  const letGo = (): void => {
+    pinned.current = false;
+    ownScrollTop.current = null;
+  };
+  const onWheel = (event: WheelEvent): void => {
+    if (event.deltaY < 0) letGo();
+  };
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (SCROLL_UP_KEYS.has(event.key)) letGo();
+  };
+
+  const first = items[0];
   return (
-    <div className="messages" ref={scroller} onScroll={onScroll}>
+    <div
+      className="messages"
+      ref={scroller}
+      onScroll={onScroll}
+      onWheel={onWheel}
+      onKeyDown={onKeyDown}
+    >
       {/* Not role="log": a live region would read every streamed word aloud. */}
-      <section className="messages-content" ref={content} aria-label={t('messages.label')}>
-        {ids.length === 0 && <p className="empty">{t('messages.empty')}</p>}
-        {ids.map((id) => (
-          <Message key={id} id={id} />
-        ))}
+      <section
+        className={empty ? 'messages-content' : 'messages-content messages-virtual'}
+        aria-label={t('messages.label')}
+        style={empty ? undefined : { height: totalSize }}
+      >
+        {empty ? (
+          <p className="empty">{t('messages.empty')}</p>
+        ) : (
+          <div
+            className="messages-window"
+            ref={content}
+            style={{ transform: `translateY(${first ? first.start : 0}px)` }}
+          >
+            {items.map((item) => (
+              <div
+                key={item.key}
+                className="message-slot"
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+              >
+                <Message id={ids[item.index] ?? ''} />
+              </div>
+            ))}
+          </div>
+        )}
       </section>
     </div>
   );
