@@ -29,6 +29,11 @@ export class ScriptedWorker implements WorkerHandle {
   emit(message: WorkerToMain | Record<string, unknown>): void {
     for (const l of this.messageListeners) l(message);
   }
+  /** What a real worker answers to an abort: its run failed as `aborted`. */
+  reportAborted(taskId: string, attempt = 1): void {
+    const error = { code: 'aborted' as const, message: 'aborted' };
+    this.emit({ type: 'failed', taskId, attempt, error, retryable: false, status: null });
+  }
   exit(code: number | null, signal: string | null): void {
     if (this.exited) return;
     this.exited = true;

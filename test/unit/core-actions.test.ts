@@ -22,15 +22,7 @@ describe('task actions', () => {
     expect(paused).toMatchObject({ state: 'paused', output: 'partial ' });
     expect(worker.received.at(-1)).toEqual({ type: 'abort', taskId: task.id, attempt: 1 });
     worker.emit({ type: 'delta', taskId: task.id, attempt: 1, text: 'late' });
-    const aborted = { code: 'aborted' as const, message: 'aborted' };
-    worker.emit({
-      type: 'failed',
-      taskId: task.id,
-      attempt: 1,
-      error: aborted,
-      retryable: false,
-      status: null,
-    });
+    worker.reportAborted(task.id);
     await tick();
     expect(await c.task(conversation.id)).toMatchObject({
       state: 'paused',
@@ -42,15 +34,7 @@ describe('task actions', () => {
   it('resumes a paused task as a new run on the freed worker', async () => {
     const { task, worker } = await running();
     await c.call('tasks.pause', { taskId: task.id });
-    const aborted = { code: 'aborted' as const, message: 'aborted' };
-    worker.emit({
-      type: 'failed',
-      taskId: task.id,
-      attempt: 1,
-      error: aborted,
-      retryable: false,
-      status: null,
-    });
+    worker.reportAborted(task.id);
     expect(await c.call('tasks.resume', { taskId: task.id })).toMatchObject({ state: 'queued' });
     const job = await until(
       () => (worker.lastRun()?.attempt === 2 ? worker.lastRun() : undefined),

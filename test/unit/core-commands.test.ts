@@ -129,17 +129,8 @@ describe('conversations and the monitor', () => {
     await until(() => worker.lastRun(), 'a run');
     expect(await c.call('tasks.pauseAll', {})).toEqual({ count: 2 });
     expect((await c.call('tasks.list', { states: ['paused'] })).total).toBe(2);
-    const aborted = { code: 'aborted' as const, message: 'aborted' };
     const job = worker.lastRun();
-    if (job)
-      worker.emit({
-        type: 'failed',
-        taskId: job.taskId,
-        attempt: 1,
-        error: aborted,
-        retryable: false,
-        status: null,
-      });
+    if (job) worker.reportAborted(job.taskId);
     await tick();
     expect(await c.call('tasks.resumeAll', {})).toEqual({ count: 2 });
     expect((await c.call('tasks.list', { states: ['paused'] })).total).toBe(0);

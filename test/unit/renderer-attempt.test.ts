@@ -10,15 +10,7 @@ describe('which attempt a task is on', () => {
       const worker = await c.readyWorker();
       await until(() => worker.lastRun(), 'run 1');
       await c.call('tasks.pause', { taskId: task.id });
-      const aborted = { code: 'aborted' as const, message: 'aborted' };
-      worker.emit({
-        type: 'failed',
-        taskId: task.id,
-        attempt: 1,
-        error: aborted,
-        retryable: false,
-        status: null,
-      });
+      worker.reportAborted(task.id);
       await c.call('tasks.resume', { taskId: task.id });
       await until(() => (worker.lastRun()?.attempt === 2 ? true : undefined), 'run 2');
       const view = await c.call('tasks.get', { taskId: task.id });
