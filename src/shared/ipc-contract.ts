@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ConversationViewSchema, LaneSchema, MAX_INPUT_CHARS, TaskViewSchema } from './task.ts';
+import {
+  ConversationViewSchema,
+  LaneSchema,
+  MAX_INPUT_CHARS,
+  TaskViewSchema,
+  ToolCallViewSchema,
+} from './task.ts';
 import { QueueSlotSchema, UpstreamStatusSchema } from './upstream.ts';
 import { ResourcesSchema, TaskListParamsSchema, TaskSummarySchema } from './monitor.ts';
 import { SettingsPatchSchema, SettingsViewSchema } from './settings.ts';
@@ -56,6 +62,17 @@ export const apiContract = {
   'tasks.resume': { params: taskRef, result: TaskViewSchema },
   'tasks.cancel': { params: taskRef, result: TaskViewSchema },
   'tasks.retry': { params: taskRef, result: TaskViewSchema },
+  /** The user's answer to a tool call waiting for approval. */
+  'tasks.approve': {
+    params: z
+      .object({
+        taskId: z.string().min(1).max(64),
+        toolCallId: z.string().min(1).max(200),
+        approved: z.boolean(),
+      })
+      .strict(),
+    result: TaskViewSchema,
+  },
   /** The task monitor's rows, newest first, filtered. */
   'tasks.list': {
     params: TaskListParamsSchema,
@@ -112,6 +129,13 @@ export const TaskEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('conversation'), conversation: ConversationViewSchema }),
   z.object({ type: z.literal('conversation-deleted'), conversationId: z.string() }),
+  /** A tool call of a running task finished (or was refused). */
+  z.object({
+    type: z.literal('tool'),
+    taskId: z.string(),
+    conversationId: z.string(),
+    call: ToolCallViewSchema,
+  }),
   z.object({ type: z.literal('settings'), settings: SettingsViewSchema }),
   /** The shared budget changed (at most a few times a second). */
   z.object({ type: z.literal('upstream'), status: UpstreamStatusSchema }),

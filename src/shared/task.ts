@@ -52,7 +52,31 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
-export const TaskPhaseSchema = z.enum(['waiting_for_rate_limit', 'waiting_for_gateway']);
+export const TaskPhaseSchema = z.enum([
+  'waiting_for_rate_limit',
+  'waiting_for_gateway',
+  /** A tool call under an "ask" policy waits for the user's Approve or Deny. */
+  'waiting_approval',
+]);
+
+/** One local tool call of an agent run (issue 6), arguments and result cut to 4 KB. */
+export const ToolCallViewSchema = z.object({
+  toolCallId: z.string(),
+  name: z.string(),
+  args: z.string(),
+  decision: z.enum(['allowed', 'approved', 'denied']),
+  ok: z.boolean(),
+  result: z.string(),
+  at: z.number(),
+});
+export type ToolCallView = z.infer<typeof ToolCallViewSchema>;
+
+export const PendingApprovalSchema = z.object({
+  toolCallId: z.string(),
+  name: z.string(),
+  args: z.string(),
+});
+export type PendingApproval = z.infer<typeof PendingApprovalSchema>;
 export type TaskPhase = z.infer<typeof TaskPhaseSchema>;
 
 /** What the UI sees of a task. Timestamps are epoch milliseconds. */
@@ -79,6 +103,10 @@ export const TaskViewSchema = z.object({
    * gateway's first byte (its model thinking). Absent otherwise.
    */
   phase: TaskPhaseSchema.optional(),
+  /** The tool call waiting for the user's decision, while phase is waiting_approval. */
+  pendingApproval: PendingApprovalSchema.optional(),
+  /** The run's tool calls, oldest first (in `tasks.get` only). */
+  toolCalls: z.array(ToolCallViewSchema).optional(),
 });
 export type TaskView = z.infer<typeof TaskViewSchema>;
 

@@ -25,6 +25,22 @@ export const JobTimeoutsSchema = z.object({
 });
 export type JobTimeouts = z.infer<typeof JobTimeoutsSchema>;
 
+export const ToolPolicySchema = z.enum(['allow', 'ask', 'deny']);
+
+/**
+ * Local tools offered to the agent for this run (issue 6). Absent: no tools, a plain chat.
+ * Paths resolve inside `workspace`; `policies` override each tool's default (allow/ask/deny).
+ */
+export const JobToolsSchema = z.object({
+  workspace: z.string().min(1),
+  policies: z.record(z.string(), ToolPolicySchema),
+  /** Programs exec_command may run; absent: the built-in list. */
+  allowlist: z.array(z.string()).optional(),
+  /** Tool rounds per run at most (each is one more upstream call). */
+  maxRounds: z.number().int().positive(),
+});
+export type JobTools = z.infer<typeof JobToolsSchema>;
+
 export const JobSchema = z.object({
   taskId: z.string(),
   attempt: z.number().int().positive(),
@@ -33,6 +49,7 @@ export const JobSchema = z.object({
   sessionKey: z.string().min(1),
   gateway: GatewayConfigSchema,
   timeouts: JobTimeoutsSchema,
+  tools: JobToolsSchema.optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
 
@@ -67,6 +84,14 @@ export const MainToWorkerSchema = z.discriminatedUnion('type', [
   /** The limiter's answer to `acquire`: this call may start now. */
   z.object({ type: z.literal('granted'), ...callRef }),
   z.object({ type: z.literal('abort'), taskId: z.string(), attempt: z.number().int().positive() }),
+  /** The user's answer to an `approval_request`. */
+  z.object({
+    type: z.literal('approval'),
+    taskId: z.string(),
+    attempt: z.number().int().positive(),
+    toolCallId: z.string(),
+    approved: z.boolean(),
+  }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 export type MainToWorker = z.infer<typeof MainToWorkerSchema>;
@@ -82,6 +107,26 @@ export const WorkerToMainSchema = z.discriminatedUnion('type', [
   /** After each upstream call: the slot is free again, and how the call went. */
   z.object({ type: z.literal('release'), ...callRef, outcome: CallOutcomeSchema }),
   z.object({ type: z.literal('delta'), ...jobRef, text: z.string() }),
+  /** A tool the agent asked for under an `ask` policy: the run waits for `approval`. */
+  z.object({
+    type: z.literal('approval_request'),
+    ...jobRef,
+    toolCallId: z.string(),
+    name: z.string(),
+    /** The call's arguments as the model sent them (JSON text, cut to 4 KB). */
+    args: z.string(),
+  }),
+  /** One tool call done (or refused), for the task's progress; texts cut to 4 KB. */
+  z.object({
+    type: z.literal('tool'),
+    ...jobRef,
+    toolCallId: z.string(),
+    name: z.string(),
+    args: z.string(),
+    decision: z.enum(['allowed', 'approved', 'denied']),
+    ok: z.boolean(),
+    result: z.string(),
+  }),
   z.object({
     type: z.literal('succeeded'),
     ...jobRef,

@@ -12,6 +12,9 @@ export interface EnvSettings {
   CLAWDESK_RATE_PER_WINDOW?: string;
   CLAWDESK_RATE_WINDOW_MS?: string;
   CLAWDESK_MAX_CONCURRENT?: string;
+  /** `on`: offer the agent ClawDesk's local tools (issue 6); CLAWDESK_WORKSPACE is their folder. */
+  CLAWDESK_TOOLS?: string;
+  CLAWDESK_WORKSPACE?: string;
 }
 
 /**
@@ -47,6 +50,11 @@ export function settingsFromEnv(
     ...defaults,
     workerCount: workers,
     rateLimit,
+    tools: {
+      ...defaults.tools,
+      enabled: env.CLAWDESK_TOOLS === 'on',
+      workspace: env.CLAWDESK_WORKSPACE ?? '',
+    },
     gateway: { url: baseUrlOf(parsed), token: env.CLAWDESK_GATEWAY_TOKEN ?? '', agentId },
   };
 }

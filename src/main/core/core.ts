@@ -1,8 +1,9 @@
-import { dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ApiMethod, ApiOutcome, TaskEvent } from '../../shared/ipc-contract.ts';
 import type { UserSettings } from '../../shared/settings.ts';
 import type { ApiHandlers } from './api-dispatcher.ts';
-import { dispatch } from './api-dispatcher.ts';
+import { ApiRefusal, dispatch } from './api-dispatcher.ts';
 import { chatHandlers } from './chat-handlers.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { openDatabase } from './database.ts';
@@ -19,6 +20,7 @@ import { applyTaskAction } from './task-actions.ts';
 import { TaskStore } from './task-store.ts';
 import type { SpawnWorker } from './worker-port.ts';
 import { UpstreamGate } from './upstream-gate.ts';
+import { ToolCallStore } from './tool-runs.ts';
 
 export interface ClawDeskCore {
   /** Validates method + params against apiContract and runs it; never throws. */
@@ -65,6 +67,10 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   const log = options.log ?? ((line: string) => console.error(`[clawdesk] ${line}`));
   const now = options.now ?? Date.now;
   const settings = options.settings;
+  // Tools work in the data folder's `workspace` unless the user chose another folder.
+  if (!settings.tools.workspace)
+    settings.tools.workspace = join(dirname(options.dbPath), 'workspace');
+  if (settings.tools.enabled) mkdirSync(settings.tools.workspace, { recursive: true });
   const db = openDatabase(options.dbPath);
   const store = new TaskStore(db);
   const listeners = new Set<(event: TaskEvent) => void>();
@@ -102,6 +108,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     settings: () => settings,
     spawnWorker: options.spawnWorker,
     budget: gate,
+    toolCalls: new ToolCallStore(db, now),
     emit,
     log,
   });
@@ -134,6 +141,12 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     'tasks.resume': ({ taskId }) => applyTaskAction(store, scheduler, 'resume', taskId),
     'tasks.cancel': ({ taskId }) => applyTaskAction(store, scheduler, 'cancel', taskId),
     'tasks.retry': ({ taskId }) => applyTaskAction(store, scheduler, 'retry', taskId),
+    'tasks.approve': ({ taskId, toolCallId, approved }) => {
+      scheduler.approve(taskId, toolCallId, approved);
+      const task = store.get(taskId);
+      if (!task) throw new ApiRefusal('not_found', `task ${taskId} does not exist`);
+      return scheduler.live(task);
+    },
     'upstream.status': () => gate.status(),
     'queue.positions': ({ taskIds }) => {
       const ahead = gate.status().limiter.waiting;

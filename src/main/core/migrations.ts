@@ -50,4 +50,19 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 4: the local tool calls of agent runs (issue 6)
+  `
+  CREATE TABLE tool_calls (
+    task_id      TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    attempt      INTEGER NOT NULL,
+    tool_call_id TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    args         TEXT NOT NULL,
+    decision     TEXT NOT NULL,
+    ok           INTEGER NOT NULL,
+    result       TEXT NOT NULL,
+    at           INTEGER NOT NULL
+  );
+  CREATE INDEX tool_calls_by_task ON tool_calls (task_id, at);
+  `,
 ];

@@ -31,7 +31,7 @@ export function monitorHandlers(store: TaskStore, scheduler: Scheduler) {
     'tasks.get': ({ taskId }: { taskId: string }) => {
       const task = store.get(taskId);
       if (!task) throw new ApiRefusal('not_found', `task ${taskId} does not exist`);
-      return scheduler.live(task);
+      return { ...scheduler.live(task), toolCalls: scheduler.toolCalls(taskId) };
     },
     'tasks.pauseAll': () => bulk('pause', ['queued', 'running']),
     'tasks.resumeAll': () => bulk('resume', ['paused']),

@@ -10,6 +10,8 @@ import type { TaskStore } from './task-store.ts';
 import type { JobRef, PooledWorker, WorkerReport } from './worker-pool.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { WakeTimer } from './wake-timer.ts';
+import type { ToolCallStore } from './tool-runs.ts';
+import { ToolRuns } from './tool-runs.ts';
 import type { SpawnWorker } from './worker-port.ts';
 
 export interface SchedulerOptions {
@@ -17,6 +19,7 @@ export interface SchedulerOptions {
   settings: () => CoreSettings;
   spawnWorker: SpawnWorker;
   budget: UpstreamBudget;
+  toolCalls: ToolCallStore;
   emit: (event: TaskEvent) => void;
   log: (line: string) => void;
   random?: () => number;
@@ -32,6 +35,7 @@ export class Scheduler {
   private readonly pool: WorkerPool;
   private readonly output: OutputBuffer;
   private readonly grants: CallGrants;
+  private readonly tools: ToolRuns;
   /** Conversation and lane of each running task, so a delta needs no database read. */
   private readonly runs = new Map<
     string,
@@ -49,6 +53,7 @@ export class Scheduler {
     const { store, settings, log } = opts;
     this.output = new OutputBuffer(settings().checkpointMs, (batch) => store.appendOutput(batch));
     this.grants = new CallGrants(opts.budget, log);
+    this.tools = new ToolRuns(opts.toolCalls);
     const limits = () => {
       const s = settings();
       return {
@@ -110,9 +115,18 @@ export class Scheduler {
           sessionKey: claimed.sessionKey,
           gateway: { ...gateway, agentId: claimed.agentId },
           timeouts: lanes[claimed.lane],
+          ...this.jobTools(),
         },
       });
     }
+  }
+
+  /** Local tools for the run, when the user turned them on (issue 6). */
+  private jobTools() {
+    const { tools } = this.opts.settings();
+    if (!tools.enabled) return {};
+    const { workspace, policies, maxRounds, allowlist } = tools;
+    return { tools: { workspace, policies, maxRounds, ...(allowlist ? { allowlist } : {}) } };
   }
 
   /** The conversation in front of the user; its tasks go first within their lane. */
@@ -161,7 +175,13 @@ export class Scheduler {
     const output = this.output.text(task.id);
     const phase = this.runs.get(task.id)?.phase;
     if (output === undefined && phase === undefined) return task;
-    return { ...task, output: output ?? task.output, ...(phase ? { phase } : {}) };
+    const pending = this.tools.pendingFor(task.id);
+    return {
+      ...task,
+      output: output ?? task.output,
+      ...(phase ? { phase } : {}),
+      ...(pending ? { pendingApproval: pending } : {}),
+    };
   }
 
   /** A monitor row with what only memory knows: text so far and phase. */
@@ -172,11 +192,21 @@ export class Scheduler {
     return { ...t, outputChars: output?.length ?? t.outputChars, ...(phase ? { phase } : {}) };
   }
 
-  private setPhase(taskId: string, phase: TaskPhase): void {
+  private setPhase(taskId: string, phase: TaskPhase | undefined): void {
     const run = this.runs.get(taskId);
     if (!run || run.phase === phase) return;
     run.phase = phase;
     this.emitTask(taskId);
+  }
+
+  /** The user's answer to a tool call waiting for approval (see ToolRuns). */
+  approve(taskId: string, toolCallId: string, approved: boolean): void {
+    this.tools.answer(taskId, toolCallId, approved);
+    this.setPhase(taskId, 'waiting_for_gateway');
+  }
+
+  toolCalls(taskId: string) {
+    return this.tools.calls(taskId);
   }
 
   private onReport(worker: PooledWorker, message: WorkerReport): void {
@@ -201,6 +231,15 @@ export class Scheduler {
         return;
       case 'delta':
         return this.onDelta(job, message.text);
+      case 'tool': {
+        const call = this.tools.record(job, message, Date.now());
+        const conversationId = this.runs.get(job.taskId)?.conversationId ?? '';
+        this.opts.emit({ type: 'tool', taskId: job.taskId, conversationId, call });
+        return this.setPhase(job.taskId, undefined);
+      }
+      case 'approval_request':
+        this.tools.request(job, message, (m) => worker.handle.send(m));
+        return this.setPhase(job.taskId, 'waiting_approval');
     }
     this.forget(job);
     const expect = { state: 'running' as const, attempt: job.attempt };
@@ -285,6 +324,7 @@ export class Scheduler {
     this.runs.delete(job.taskId);
     this.awaitingFirstCall.delete(job.taskId);
     this.grants.dropRun(job.taskId, job.attempt);
+    this.tools.drop(job.taskId);
   }
 
   private wakeForBackoff(): void {

@@ -46,6 +46,17 @@ export interface CoreSettings {
   responseCache: { enabled: boolean; ttlMs: number };
   notifications: { enabled: boolean };
   language: Language;
+  /**
+   * Local tools for agent runs (issue 6): off until the user turns them on. `workspace` ''
+   * means the `workspace` folder in the data folder.
+   */
+  tools: {
+    enabled: boolean;
+    workspace: string;
+    policies: Record<string, 'allow' | 'ask' | 'deny'>;
+    allowlist?: string[];
+    maxRounds: number;
+  };
 }
 
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:18790';
@@ -81,6 +92,7 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
     responseCache: { enabled: false, ttlMs: 10 * MINUTE },
     notifications: { enabled: true },
     language: 'system',
+    tools: { enabled: false, workspace: '', policies: {}, maxRounds: 20 },
     ...overrides,
   };
 }

@@ -30,6 +30,7 @@ const en: ShellTexts = {
   phase: {
     waiting_for_rate_limit: 'waiting for the rate limit',
     waiting_for_gateway: 'waiting for the gateway',
+    waiting_approval: 'waiting for your approval',
   },
   moreRunning: (count) => `…and ${count} more running`,
   noneRunning: 'No tasks running',
@@ -52,7 +53,11 @@ const zhCN: ShellTexts = {
   counts: (running, queued, paused) =>
     `${running} 个运行中，${queued} 个排队中${paused ? `，${paused} 个已暂停` : ''}`,
   chars: (count) => `${count} 字符`,
-  phase: { waiting_for_rate_limit: '等待速率限制', waiting_for_gateway: '等待网关响应' },
+  phase: {
+    waiting_for_rate_limit: '等待速率限制',
+    waiting_for_gateway: '等待网关响应',
+    waiting_approval: '等待你的批准',
+  },
   moreRunning: (count) => `……另有 ${count} 个运行中`,
   noneRunning: '没有运行中的任务',
   open: '打开 ClawDesk',

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ScriptedCore, tick, until } from '../helpers/scripted-core.ts';
+
+/** Main's side of agent tool use (issue 6), with a scripted worker. */
+describe('tool calls in main', () => {
+  let c: ScriptedCore;
+  afterEach(() => c.close());
+
+  async function running(overrides: ConstructorParameters<typeof ScriptedCore>[0] = {}) {
+    c = new ScriptedCore(overrides);
+    const sent = await c.send('use a tool');
+    const worker = await c.readyWorker();
+    const job = await until(() => worker.lastRun(), 'a run');
+    return { ...sent, worker, job };
+  }
+
+  it('offers no tools until the user turns them on', async () => {
+    const { job } = await running();
+    expect(job.tools).toBeUndefined();
+  });
+
+  it('offers the tools with the workspace and policies when on', async () => {
+    const tools = {
+      enabled: true,
+      workspace: '',
+      policies: { exec_command: 'deny' as const },
+      maxRounds: 5,
+    };
+    const { job } = await running({ tools });
+    expect(job.tools).toMatchObject({ policies: { exec_command: 'deny' }, maxRounds: 5 });
+    expect(job.tools?.workspace).toMatch(/workspace$/);
+  });
+
+  it('records each tool call with its task and tells the UI', async () => {
+    const { task, worker } = await running();
+    worker.emit({
+      type: 'tool',
+      taskId: task.id,
+      attempt: 1,
+      toolCallId: 'call_1',
+      name: 'read_file',
+      args: '{"path":"a.txt"}',
+      decision: 'allowed',
+      ok: true,
+      result: 'hello',
+    });
+    await tick();
+    const event = c.events.find((e) => e.type === 'tool');
+    expect(event).toMatchObject({
+      taskId: task.id,
+      call: { toolCallId: 'call_1', name: 'read_file', ok: true },
+    });
+    const view = await c.call('tasks.get', { taskId: task.id });
+    expect(view.toolCalls).toEqual([
+      expect.objectContaining({ toolCallId: 'call_1', result: 'hello', decision: 'allowed' }),
+    ]);
+  });
+
+  it('holds an "ask" call until the user answers, and passes the answer to the worker', async () => {
+    const { task, worker } = await running();
+    worker.emit({
+      type: 'approval_request',
+      taskId: task.id,
+      attempt: 1,
+      toolCallId: 'call_9',
+      name: 'write_file',
+      args: '{"path":"x"}',
+    });
+    await tick();
+    const waiting = await c.call('tasks.get', { taskId: task.id });
+    expect(waiting).toMatchObject({
+      phase: 'waiting_approval',
+      pendingApproval: { toolCallId: 'call_9', name: 'write_file' },
+    });
+    const wrong = await c.core.dispatch('tasks.approve', {
+      taskId: task.id,
+      toolCallId: 'nope',
+      approved: true,
+    });
+    expect(wrong).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: expect.stringContaining('nope') },
+    });
+    await c.call('tasks.approve', { taskId: task.id, toolCallId: 'call_9', approved: false });
+    expect(worker.received.at(-1)).toEqual({
+      type: 'approval',
+      taskId: task.id,
+      attempt: 1,
+      toolCallId: 'call_9',
+      approved: false,
+    });
+    const again = await c.core.dispatch('tasks.approve', {
+      taskId: task.id,
+      toolCallId: 'call_9',
+      approved: true,
+    });
+    expect(again).toMatchObject({ ok: false });
+  });
+});
