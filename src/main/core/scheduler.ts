@@ -11,7 +11,7 @@ import type { JobRef, PooledWorker, WorkerReport } from './worker-pool.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { WakeTimer } from './wake-timer.ts';
 import type { ToolCallStore } from './tool-runs.ts';
-import { ToolRuns } from './tool-runs.ts';
+import { ToolRuns, jobTools } from './tool-runs.ts';
 import type { SpawnWorker } from './worker-port.ts';
 
 export interface SchedulerOptions {
@@ -115,18 +115,10 @@ export class Scheduler {
           sessionKey: claimed.sessionKey,
           gateway: { ...gateway, agentId: claimed.agentId },
           timeouts: lanes[claimed.lane],
-          ...this.jobTools(),
+          ...jobTools(this.opts.settings()),
         },
       });
     }
-  }
-
-  /** Local tools for the run, when the user turned them on (issue 6). */
-  private jobTools() {
-    const { tools } = this.opts.settings();
-    if (!tools.enabled) return {};
-    const { workspace, policies, maxRounds, allowlist } = tools;
-    return { tools: { workspace, policies, maxRounds, ...(allowlist ? { allowlist } : {}) } };
   }
 
   /** The conversation in front of the user; its tasks go first within their lane. */

@@ -1,5 +1,6 @@
 import type { PendingApproval, ToolCallView } from '../../shared/task.ts';
-import type { MainToWorker, WorkerToMain } from '../../shared/worker-protocol.ts';
+import type { JobTools, MainToWorker, WorkerToMain } from '../../shared/worker-protocol.ts';
+import type { CoreSettings } from './settings.ts';
 import { ApiRefusal } from './api-dispatcher.ts';
 import { SqlStore } from './database.ts';
 import type { JobRef } from './worker-pool.ts';
@@ -10,6 +11,14 @@ type ApprovalRequest = Extract<WorkerToMain, { type: 'approval_request' }>;
 interface Pending extends PendingApproval {
   attempt: number;
   send: (message: MainToWorker) => void;
+}
+
+/** Local tools for a run, when the user turned them on (issue 6); nothing otherwise. */
+export function jobTools(settings: CoreSettings): { tools?: JobTools } {
+  const { tools } = settings;
+  if (!tools.enabled) return {};
+  const { workspace, policies, maxRounds, allowlist } = tools;
+  return { tools: { workspace, policies, maxRounds, ...(allowlist ? { allowlist } : {}) } };
 }
 
 /** The tool calls of agent runs, as SQL (migration 4). */
