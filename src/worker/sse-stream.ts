@@ -1,11 +1,15 @@
 import { createParser } from 'eventsource-parser';
 import { z } from 'zod';
 import type { Usage } from '../shared/task.ts';
+import { ToolCallAccumulator, ToolCallPartSchema } from './tool-calls.ts';
+import type { ToolCall } from './tool-calls.ts';
 import { UpstreamError, streamedError } from './upstream-error.ts';
 
 export interface CompletionOutcome {
   usage: Usage | null;
   finishReason: string | null;
+  /** The tools the model asked for (`finish_reason: "tool_calls"`); absent when none. */
+  toolCalls?: ToolCall[];
 }
 
 /** Only what we read of a `chat.completion.chunk`; other fields are ignored. */
@@ -13,7 +17,12 @@ const ChunkSchema = z.object({
   choices: z
     .array(
       z.object({
-        delta: z.object({ content: z.string().nullish() }).nullish(),
+        delta: z
+          .object({
+            content: z.string().nullish(),
+            tool_calls: z.array(ToolCallPartSchema).nullish(),
+          })
+          .nullish(),
         finish_reason: z.string().nullish(),
       }),
     )
@@ -60,6 +69,7 @@ export class CompletionStream {
   failure: UpstreamError | null = null;
   private usage: Usage | null = null;
   private finishReason: string | null = null;
+  private readonly toolCalls = new ToolCallAccumulator();
   private readonly onDelta: (text: string) => void;
   private readonly parser = createParser({
     maxBufferSize: MAX_EVENT_CHARS,
@@ -81,7 +91,10 @@ export class CompletionStream {
   }
 
   outcome(): CompletionOutcome {
-    return { usage: this.usage, finishReason: this.finishReason };
+    const toolCalls = this.toolCalls.result();
+    const outcome: CompletionOutcome = { usage: this.usage, finishReason: this.finishReason };
+    if (toolCalls.length > 0) outcome.toolCalls = toolCalls;
+    return outcome;
   }
 
   private onData(data: string): void {
@@ -109,6 +122,8 @@ export class CompletionStream {
     const choice = chunk.data.choices?.[0];
     const content = choice?.delta?.content;
     if (content) this.onDelta(content);
+    const toolCalls = choice?.delta?.tool_calls;
+    if (toolCalls) this.toolCalls.add(toolCalls);
     if (choice?.finish_reason) this.finishReason = choice.finish_reason;
     this.usage = toUsage(chunk.data.usage) ?? this.usage;
   }

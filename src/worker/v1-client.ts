@@ -6,16 +6,29 @@ import { networkError } from './network-error.ts';
 import { RunGuard } from './run-guard.ts';
 import { CompletionStream, toUsage } from './sse-stream.ts';
 import type { CompletionOutcome } from './sse-stream.ts';
+import { ToolCallAccumulator, ToolCallPartSchema } from './tool-calls.ts';
+import type { OpenAiTool } from './tools/registry.ts';
 import { UpstreamError, gatewayMessage, httpStatusError } from './upstream-error.ts';
 
 export type { CompletionOutcome } from './sse-stream.ts';
+export type { ToolCall } from './tool-calls.ts';
 export { UpstreamError } from './upstream-error.ts';
 
 export interface StreamChatOptions {
   signal?: AbortSignal;
   /** Each piece of assistant text, in order, as soon as it arrives. */
   onDelta: (text: string) => void;
+  /**
+   * What to send instead of the job's user message: the `role: "tool"` results of the previous
+   * round (OpenClaw keeps the rest of the conversation under the session key).
+   */
+  messages?: readonly ChatMessage[];
+  /** Client-side tools to offer the model (OpenAI function format); none: a plain chat. */
+  tools?: readonly OpenAiTool[];
 }
+
+export type ChatMessage =
+  { role: 'user'; content: string } | { role: 'tool'; tool_call_id: string; content: string };
 
 /**
  * undici's own timers stay as a backstop a little behind ours, so that our RunGuard (which
@@ -42,7 +55,7 @@ export async function streamChat(job: Job, options: StreamChatOptions): Promise<
     const response = await request(endpoint(job.gateway.url), {
       method: 'POST',
       headers: requestHeaders(job),
-      body: JSON.stringify(requestBody(job)),
+      body: JSON.stringify(requestBody(job, options)),
       signal: guard.signal,
       dispatcher,
     });
@@ -64,14 +77,16 @@ export async function streamChat(job: Job, options: StreamChatOptions): Promise<
   }
 }
 
-function requestBody(job: Job): Record<string, unknown> {
-  return {
+function requestBody(job: Job, options: StreamChatOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = {
     model: `openclaw/${job.gateway.agentId}`,
     stream: true,
     // Only the new message: OpenClaw keeps the conversation under the session key.
-    messages: [{ role: 'user', content: job.text }],
+    messages: options.messages ?? [{ role: 'user', content: job.text }],
     user: job.sessionKey,
   };
+  if (options.tools && options.tools.length > 0) body.tools = options.tools;
+  return body;
 }
 
 function requestHeaders(job: Job): Record<string, string> {
@@ -145,7 +160,15 @@ async function readText(body: AsyncIterable<Uint8Array>, guard: RunGuard): Promi
 
 const WholeAnswerSchema = z.object({
   choices: z.tuple(
-    [z.object({ message: z.object({ content: z.string() }), finish_reason: z.string().nullish() })],
+    [
+      z.object({
+        message: z.object({
+          content: z.string().nullish(),
+          tool_calls: z.array(ToolCallPartSchema).nullish(),
+        }),
+        finish_reason: z.string().nullish(),
+      }),
+    ],
     z.unknown(),
   ),
   usage: z.unknown().optional(),
@@ -170,7 +193,15 @@ function readWholeAnswer(
   if (answer.success) {
     const [choice] = answer.data.choices;
     if (choice.message.content) onDelta(choice.message.content);
-    return { usage: toUsage(answer.data.usage), finishReason: choice.finish_reason ?? null };
+    const outcome: CompletionOutcome = {
+      usage: toUsage(answer.data.usage),
+      finishReason: choice.finish_reason ?? null,
+    };
+    const calls = new ToolCallAccumulator();
+    calls.add(choice.message.tool_calls ?? []);
+    const toolCalls = calls.result();
+    if (toolCalls.length > 0) outcome.toolCalls = toolCalls;
+    return outcome;
   }
   if (json && typeof json === 'object' && 'error' in json) {
     throw new UpstreamError({

@@ -1,10 +1,12 @@
 import type { Job, MainToWorker, WorkerToMain } from '../shared/worker-protocol.ts';
 import { MainToWorkerSchema } from '../shared/worker-protocol.ts';
+import { abortedError, runAgentLoop } from './agent-loop.ts';
+import type { UpstreamRequest } from './agent-loop.ts';
 import { callOutcomeOf } from './call-outcome.ts';
 import { DeltaBatcher } from './delta-batcher.ts';
 import { GrantGate } from './grant-gate.ts';
 import { UpstreamError } from './upstream-error.ts';
-import type { streamChat } from './v1-client.ts';
+import type { CompletionOutcome, streamChat } from './v1-client.ts';
 
 export interface WorkerDeps {
   send: (message: WorkerToMain) => void;
@@ -32,6 +34,7 @@ interface Running {
 export function createWorker(deps: WorkerDeps): Worker {
   let running: Running | null = null;
   const gate = new GrantGate(deps.send);
+  const approvals = new ApprovalBook();
 
   function start(job: Job): void {
     if (running) {
@@ -53,22 +56,44 @@ export function createWorker(deps: WorkerDeps): Worker {
       (text) => deps.send({ type: 'delta', taskId, attempt, text }),
       deps.deltaBatchMs,
     );
-    let callId: number | null = null;
-    try {
-      // The shared budget first: the run's own timeouts start only once the call may go.
-      callId = await gate.acquire(job, signal);
-      const outcome = await deps.streamChat(job, { signal, onDelta: (t) => batcher.push(t) });
-      batcher.flush();
-      deps.send({ type: 'release', taskId, attempt, callId, outcome: { kind: 'ok' } });
-      deps.send({ type: 'succeeded', taskId, attempt, ...outcome });
-    } catch (err) {
-      // Text that arrived before the failure is still the user's; send it first.
-      batcher.flush();
-      const error = asUpstreamError(err);
-      if (callId !== null) {
-        deps.send({ type: 'release', taskId, attempt, callId, outcome: callOutcomeOf(error) });
+    // Each upstream call takes its own slot of the shared budget and gives it back with its
+    // outcome; the run's own timeouts start only once the call may go.
+    const call = async (request: UpstreamRequest): Promise<CompletionOutcome> => {
+      const callId = await gate.acquire(job, signal);
+      try {
+        const outcome = await deps.streamChat(job, {
+          signal,
+          onDelta: (t) => batcher.push(t),
+          ...request,
+        });
+        batcher.flush();
+        deps.send({ type: 'release', taskId, attempt, callId, outcome: { kind: 'ok' } });
+        return outcome;
+      } catch (err) {
+        // Text that arrived before the failure is still the user's; send it first.
+        batcher.flush();
+        const outcome = callOutcomeOf(asUpstreamError(err));
+        deps.send({ type: 'release', taskId, attempt, callId, outcome });
+        throw err;
       }
-      deps.send(failed(job, error));
+    };
+    try {
+      const tools = job.tools;
+      const outcome = tools
+        ? await runAgentLoop({
+            job,
+            tools,
+            signal,
+            send: deps.send,
+            call,
+            approval: (toolCallId) => approvals.wait(job, toolCallId, signal),
+          })
+        : await call({});
+      const { usage, finishReason } = outcome;
+      deps.send({ type: 'succeeded', taskId, attempt, usage, finishReason });
+    } catch (err) {
+      batcher.flush();
+      deps.send(failed(job, asUpstreamError(err)));
     }
   }
 
@@ -87,6 +112,13 @@ export function createWorker(deps: WorkerDeps): Worker {
           running.controller.abort();
         } else {
           deps.log(`abort for ${message.taskId}#${message.attempt} ignored: not running here`);
+        }
+        return;
+      case 'approval':
+        if (!approvals.answer(message)) {
+          deps.log(
+            `approval for ${message.taskId}#${message.attempt} ignored: nobody waits for it`,
+          );
         }
         return;
       case 'shutdown':
@@ -144,4 +176,40 @@ function asUpstreamError(err: unknown): UpstreamError {
     message: `worker error: ${err instanceof Error ? err.message : String(err)}`,
     retryable: false,
   });
+}
+
+/** Tool calls waiting for the user's Approve or Deny, by task, attempt and call id. */
+class ApprovalBook {
+  private readonly waiting = new Map<string, (approved: boolean) => void>();
+
+  /** Resolves with main's answer; rejects with `aborted` when the run is stopped meanwhile. */
+  wait(job: Job, toolCallId: string, signal: AbortSignal): Promise<boolean> {
+    const key = keyOf(job.taskId, job.attempt, toolCallId);
+    return new Promise<boolean>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.waiting.delete(key);
+        reject(abortedError('the run was cancelled while waiting for approval'));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiting.set(key, (approved) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(approved);
+      });
+    });
+  }
+
+  /** False when nobody waits for this answer (a stale or repeated one). */
+  answer(message: { taskId: string; attempt: number; toolCallId: string; approved: boolean }) {
+    const key = keyOf(message.taskId, message.attempt, message.toolCallId);
+    const resolve = this.waiting.get(key);
+    if (!resolve) return false;
+    this.waiting.delete(key);
+    resolve(message.approved);
+    return true;
+  }
+}
+
+function keyOf(taskId: string, attempt: number, toolCallId: string): string {
+  return JSON.stringify([taskId, attempt, toolCallId]);
 }

@@ -7,12 +7,20 @@
  * Markers: `[[fault:429]]`, `[[fault:429:3]]` (Retry-After: 3), any `[[fault:<status>]]`,
  * `[[fault:stream-error]]`, `[[fault:reset:<chunks>]]`, `[[fault:silence]]`,
  * `[[fault:no-headers]]`, `[[fault:malformed]]`, `[[fault:no-done]]`.
+ *
+ * Tool calls: `[[tool:NAME]]`, `[[args:{…}]]`, `[[tool-rounds:N]]`; see fake-gateway-tools.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ToolSessions,
+  streamToolCall,
+  trailingToolResults,
+  wholeToolCall,
+} from './fake-gateway-tools.ts';
 
 export type Fault =
   /** An error answer; default bodies are OpenClaw's shapes for that status. */
@@ -86,6 +94,7 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
   const stats = { inFlight: 0, maxInFlight: 0, limited: 0 };
   const starts: number[] = [];
   const closing = new AbortController();
+  const toolSessions = new ToolSessions();
 
   const server = createServer((req, res) => {
     void readBody(req).then((text) => {
@@ -125,9 +134,16 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
         `Invalid model: ${String(body?.model)}; use openclaw or openclaw/<agentId>`,
       );
     }
-    const text = lastUserText(body.messages);
-    if (text === null) return invalid(res, 'Missing user message in `messages`.');
-    const fault = queued.shift() ?? options.fault?.(record) ?? markerFault(text) ?? limitFault();
+    const userText = lastUserText(body.messages);
+    const results = trailingToolResults(body.messages);
+    if (userText === null && results === null) {
+      return invalid(res, 'Missing user message in `messages`.');
+    }
+    const fault =
+      queued.shift() ??
+      options.fault?.(record) ??
+      (userText === null ? undefined : markerFault(userText)) ??
+      limitFault();
     if (fault?.kind === 'status') return sendFault(res, fault);
     stats.inFlight++;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
@@ -139,7 +155,23 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
     };
     res.on('finish', done);
     res.on('close', done);
-    const reply = (options.reply ?? ((t: string) => `Echo: ${t}`))(text);
+    const sessionKey = String(record.headers['x-openclaw-session-key'] ?? '');
+    const replyTo = options.reply ?? ((t: string) => `Echo: ${t}`);
+    const answer = toolSessions.answer(sessionKey, userText, results, replyTo);
+    const text = userText ?? results?.join('\n') ?? '';
+    if (answer.kind === 'tool') {
+      const head = { id: completionId(), object: 'chat.completion.chunk', created: now() };
+      const usage = usageOf(text, 1);
+      const whole = body.stream !== true;
+      if (whole)
+        return sendJson(
+          res,
+          200,
+          wholeToolCall({ ...head, model: body.model }, answer.call, usage),
+        );
+      return streamToolCall(res, { ...head, model: body.model }, answer.call, usage);
+    }
+    const reply = answer.reply;
     if (body.stream !== true) return void answerWhole(res, body.model, text, reply);
     void stream(res, body.model, text, reply, fault);
   }

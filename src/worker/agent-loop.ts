@@ -1,0 +1,159 @@
+import type { Usage } from '../shared/task.ts';
+import type { Job, JobTools, WorkerToMain } from '../shared/worker-protocol.ts';
+import type { ToolCall } from './tool-calls.ts';
+import { createExecCommandTool } from './tools/exec-command.ts';
+import { execPythonTool } from './tools/exec-python.ts';
+import { fsTools } from './tools/fs-tools.ts';
+import { createToolRegistry } from './tools/registry.ts';
+import type { OpenAiTool, ToolRegistry } from './tools/registry.ts';
+import { DEFAULT_TOOL_LIMITS, capContent } from './tools/types.ts';
+import { UpstreamError } from './upstream-error.ts';
+import type { ChatMessage, CompletionOutcome } from './v1-client.ts';
+
+/**
+ * The worker as an agent (issue 6): the model answers with tool calls, the worker runs them
+ * (or asks the user, or refuses) and sends the results back in the same session, round after
+ * round, until an answer without tool calls ends the run.
+ */
+
+/** Arguments and results in progress messages are cut so a huge file cannot flood main's store. */
+const MAX_REPORTED_BYTES = 4000;
+
+export interface UpstreamRequest {
+  messages?: readonly ChatMessage[];
+  tools?: readonly OpenAiTool[];
+}
+
+export interface AgentLoopDeps {
+  job: Job;
+  tools: JobTools;
+  signal: AbortSignal;
+  send: (message: WorkerToMain) => void;
+  /** One upstream call with its own limiter slot (acquired and released by the caller). */
+  call: (request: UpstreamRequest) => Promise<CompletionOutcome>;
+  /** Sends nothing itself: resolves with main's answer to the approval request just sent. */
+  approval: (toolCallId: string) => Promise<boolean>;
+  /** Defaults to the built-in tools with the job's exec allowlist. */
+  registry?: ToolRegistry;
+}
+
+export function defaultRegistry(tools: JobTools): ToolRegistry {
+  return createToolRegistry([
+    ...fsTools,
+    createExecCommandTool(tools.allowlist ? { allowlist: tools.allowlist } : {}),
+    execPythonTool,
+  ]);
+}
+
+export async function runAgentLoop(deps: AgentLoopDeps): Promise<CompletionOutcome> {
+  const { tools } = deps;
+  const registry = deps.registry ?? defaultRegistry(tools);
+  const offered = registry.definitions(tools.policies);
+  let usage: Usage | null = null;
+  let messages: ChatMessage[] | undefined;
+  for (let round = 0; ; round++) {
+    const outcome = await deps.call(messages ? { messages, tools: offered } : { tools: offered });
+    usage = addUsage(usage, outcome.usage);
+    const calls = outcome.toolCalls ?? [];
+    if (calls.length === 0) return { usage, finishReason: outcome.finishReason };
+    if (round >= tools.maxRounds) {
+      throw new UpstreamError({
+        code: 'upstream_error',
+        message: `the agent asked for more than ${tools.maxRounds} tool rounds`,
+        retryable: false,
+      });
+    }
+    messages = [];
+    for (const call of calls) {
+      const content = await runToolCall(deps, registry, call);
+      messages.push({ role: 'tool', tool_call_id: call.id, content });
+    }
+  }
+}
+
+type Decision = 'allowed' | 'approved' | 'denied';
+
+/** Decides, runs and reports one call; resolves with what goes back to the model. */
+async function runToolCall(
+  deps: AgentLoopDeps,
+  registry: ToolRegistry,
+  call: ToolCall,
+): Promise<string> {
+  const { job, tools, signal } = deps;
+  const args = cut(call.arguments);
+  const report = (decision: Decision, ok: boolean, result: string): void =>
+    deps.send({
+      type: 'tool',
+      taskId: job.taskId,
+      attempt: job.attempt,
+      toolCallId: call.id,
+      name: call.name,
+      args,
+      decision,
+      ok,
+      result: cut(result),
+    });
+  throwIfAborted(signal);
+  if (!registry.get(call.name)) {
+    const content = `unknown tool ${call.name}; available: ${registry.names().join(', ')}`;
+    report('denied', false, content);
+    return content;
+  }
+  const policy = registry.policyOf(call.name, tools.policies);
+  let decision: Decision = 'allowed';
+  if (policy === 'deny') {
+    const content = `tool ${call.name} denied by policy`;
+    report('denied', false, content);
+    return content;
+  }
+  if (policy === 'ask') {
+    const answer = deps.approval(call.id);
+    deps.send({
+      type: 'approval_request',
+      taskId: job.taskId,
+      attempt: job.attempt,
+      toolCallId: call.id,
+      name: call.name,
+      args,
+    });
+    if (!(await answer)) {
+      const content = `tool ${call.name} denied by the user`;
+      report('denied', false, content);
+      return content;
+    }
+    decision = 'approved';
+  }
+  const result = await registry.run(call.name, call.arguments, {
+    workspace: tools.workspace,
+    signal,
+    limits: DEFAULT_TOOL_LIMITS,
+  });
+  // A tool cut short by an abort has nothing worth reporting: the run ends as aborted.
+  throwIfAborted(signal);
+  report(decision, result.ok, result.content);
+  return result.content;
+}
+
+function cut(text: string): string {
+  return capContent(text, MAX_REPORTED_BYTES).content;
+}
+
+export function abortedError(message = 'the run was cancelled'): UpstreamError {
+  return new UpstreamError({ code: 'aborted', message, retryable: false });
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw abortedError();
+}
+
+/** Tokens of every round together: the run cost all of them. */
+function addUsage(total: Usage | null, more: Usage | null): Usage | null {
+  if (!total || !more) return total ?? more;
+  const sum = (a?: number, b?: number): number | undefined =>
+    a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
+  return {
+    promptTokens: sum(total.promptTokens, more.promptTokens),
+    completionTokens: sum(total.completionTokens, more.completionTokens),
+    totalTokens: sum(total.totalTokens, more.totalTokens),
+  };
+}
