@@ -5,6 +5,7 @@ import { useChat } from '../store/context.tsx';
 import { useUi } from '../store/ui-store.ts';
 import { Markdown } from './Markdown.tsx';
 import { StateLine } from './StateLine.tsx';
+import { ToolCalls } from './ToolCalls.tsx';
 
 /** A background task's output, parsed only once the user opens it (it can be long). */
 function CardResult({ output }: { output: string }) {
@@ -25,6 +26,7 @@ function CardResult({ output }: { output: string }) {
 /** A message sent to the long lane: a card with its state and a way to the task monitor. */
 function BackgroundCard({ task }: { task: TaskView }) {
   const { t } = useTranslation('chat');
+  const toolCalls = useChat((s) => s.toolCalls[task.id]);
   return (
     <div className="task-card" data-testid="task-card">
       <div className="task-card-head">
@@ -38,6 +40,7 @@ function BackgroundCard({ task }: { task: TaskView }) {
         </button>
       </div>
       <StateLine task={task} />
+      <ToolCalls calls={toolCalls} />
       {task.state === 'succeeded' && task.output !== '' && <CardResult output={task.output} />}
     </div>
   );
@@ -49,6 +52,7 @@ function BackgroundCard({ task }: { task: TaskView }) {
  */
 export const Message = memo(function Message({ id }: { id: string }) {
   const task = useChat((s) => s.tasks[id]);
+  const toolCalls = useChat((s) => s.toolCalls[id]);
   if (!task) return null;
   const background = task.lane === 'long';
   return (
@@ -69,6 +73,7 @@ export const Message = memo(function Message({ id }: { id: string }) {
           <div className="reply-text" data-testid="reply">
             {task.output !== '' && <Markdown text={task.output} />}
           </div>
+          <ToolCalls calls={toolCalls} />
           <StateLine task={task} />
         </div>
       )}

@@ -6,6 +6,21 @@ import { useChat } from '../store/context.tsx';
 import { stateLabel } from './state-label.ts';
 import { attemptNumber } from '../store/attempt.ts';
 import { queuedText, runningText } from './task-status.ts';
+import { ApprovalCard } from './ApprovalCard.tsx';
+
+/** The pending tool call of a task, with the answer wired to the store. */
+function Approval({ task }: { task: TaskView }) {
+  const approve = useChat((s) => s.approve);
+  const pending = task.pendingApproval;
+  if (!pending) return null;
+  return (
+    <ApprovalCard
+      key={pending.toolCallId}
+      pending={pending}
+      onAnswer={(approved) => approve(task.id, pending.toolCallId, approved)}
+    />
+  );
+}
 
 /** Which buttons a message offers in each state: only what main will accept from there. */
 const ACTIONS: Record<TaskState, readonly TaskAction[]> = {
@@ -77,6 +92,7 @@ export function StateLine({ task }: { task: TaskView }) {
         </span>
         <Actions task={task} />
       </div>
+      <Approval task={task} />
       {task.error && (
         <p className="error" data-testid="error" role={fresh ? 'alert' : undefined}>
           {task.error.message}

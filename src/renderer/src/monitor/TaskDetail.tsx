@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import Markdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
@@ -9,6 +9,34 @@ import type { MonitorAction } from './monitor-store.ts';
 import { isTerminal } from './monitor-apply.ts';
 import { attemptNumber } from '../store/attempt.ts';
 import { useMonitor } from './use-monitor.ts';
+import { useChat } from '../store/context.tsx';
+import { ApprovalCard } from '../components/ApprovalCard.tsx';
+import { ToolCallList } from './ToolCallList.tsx';
+import { mergeToolCalls } from '../components/tool-format.ts';
+
+/** The stored tool calls, the live ones (the chat store hears every `tool` event), the pending one. */
+function Tools({ task }: { task: TaskView }) {
+  const live = useChat((s) => s.toolCalls[task.id]);
+  const approve = useChat((s) => s.approve);
+  const pending = task.pendingApproval;
+  // Snapshots from events carry no `toolCalls` (only tasks.get does): keep the last list read.
+  const [stored, setStored] = useState({ id: task.id, calls: task.toolCalls });
+  if (stored.id !== task.id || (task.toolCalls && task.toolCalls !== stored.calls)) {
+    setStored({ id: task.id, calls: task.toolCalls });
+  }
+  return (
+    <>
+      {pending && (
+        <ApprovalCard
+          key={pending.toolCallId}
+          pending={pending}
+          onAnswer={(approved) => approve(task.id, pending.toolCallId, approved)}
+        />
+      )}
+      <ToolCallList calls={mergeToolCalls(stored.calls, live)} />
+    </>
+  );
+}
 
 /** Which actions make sense in which state; the others are shown disabled. */
 export function allowed(action: MonitorAction, state: TaskState): boolean {
@@ -126,6 +154,7 @@ export function TaskDetail() {
           <strong>{t('detail.error')}:</strong> {task.error.message} <code>{task.error.code}</code>
         </div>
       )}
+      <Tools task={task} />
       <details className="monitor-prompt">
         <summary>{t('detail.prompt')}</summary>
         <pre>{task.prompt}</pre>

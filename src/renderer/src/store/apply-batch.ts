@@ -1,5 +1,5 @@
 import type { TaskEvent } from '../../../shared/ipc-contract.ts';
-import type { ConversationView, TaskState, TaskView } from '../../../shared/task.ts';
+import type { ConversationView, TaskState, TaskView, ToolCallView } from '../../../shared/task.ts';
 import { TERMINAL_STATES } from '../../../shared/task.ts';
 import type { UpstreamStatus } from '../../../shared/upstream.ts';
 
@@ -14,7 +14,12 @@ export interface ChatData {
   loaded: Record<string, true>;
   /** The shared upstream budget (limiter, breaker, token); null until first read. */
   upstream: UpstreamStatus | null;
+  /** The latest tool calls of each task seen live (`tool` events), oldest first, for display. */
+  toolCalls: Record<string, ToolCallView[]>;
 }
+
+/** How many tool calls per task the chat keeps for display; the monitor has them all. */
+export const MAX_TOOL_CALLS_SHOWN = 20;
 
 /**
  * Everything that changes ChatData goes through one queue, in arrival order: server events,
@@ -44,6 +49,7 @@ export const emptyChatData = (): ChatData => ({
   order: {},
   loaded: {},
   upstream: null,
+  toolCalls: {},
 });
 
 const isTerminal = (state: TaskState): boolean => TERMINAL_STATES.includes(state);
@@ -89,7 +95,7 @@ function withoutPhase(task: TaskView): TaskView {
 
 /** Applies a batch of incoming items, copying each collection at most once. */
 export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchResult {
-  let { conversations, tasks, order, loaded, upstream } = data;
+  let { conversations, tasks, order, loaded, upstream, toolCalls } = data;
   let tasksCopied = false;
   let orderCopied = false;
   const refetch = new Set<string>();
@@ -136,6 +142,10 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
       if (!tasksCopied) tasks = { ...tasks };
       tasksCopied = true;
       for (const id of ids) delete tasks[id];
+      if (ids.some((id) => toolCalls[id])) {
+        toolCalls = { ...toolCalls };
+        for (const id of ids) delete toolCalls[id];
+      }
       if (!orderCopied) order = { ...order };
       orderCopied = true;
       delete order[conversationId];
@@ -209,6 +219,17 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
         refetch.delete(item.conversationId);
         break;
       }
+      case 'tool': {
+        if (deleted.has(item.conversationId)) break;
+        const held = toolCalls[item.taskId] ?? [];
+        // A repeated event (after a resync) replaces its earlier copy.
+        const rest = held.filter((c) => c.toolCallId !== item.call.toolCallId);
+        toolCalls = {
+          ...toolCalls,
+          [item.taskId]: [...rest, item.call].slice(-MAX_TOOL_CALLS_SHOWN),
+        };
+        break;
+      }
       case 'upstream':
         // Each status is complete: the latest one wins.
         upstream = item.status;
@@ -220,7 +241,7 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
   }
   const listStale = [...touched].some((id) => !conversations.some((c) => c.id === id));
   return {
-    data: { conversations, tasks, order, loaded, upstream },
+    data: { conversations, tasks, order, loaded, upstream, toolCalls },
     refetch: [...refetch],
     listStale,
     deleted: [...deleted],

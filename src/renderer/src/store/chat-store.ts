@@ -32,6 +32,8 @@ export interface ChatState extends ChatData {
   readHistory(conversationId: string): Promise<TaskView[] | null>;
   /** Retry, cancel or resume one message; a refusal ("cannot retry a succeeded task") becomes the notice. */
   act(action: TaskAction, taskId: string): Promise<void>;
+  /** The user's answer to a tool call waiting for approval; a refusal becomes the notice. */
+  approve(taskId: string, toolCallId: string, approved: boolean): Promise<boolean>;
   /** Asks where these queued tasks stand; an empty list just forgets the old answer. */
   refreshPositions(taskIds: readonly string[]): Promise<void>;
   dismissNotice(): void;
@@ -123,6 +125,17 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
         queue.flushNow();
       } catch (error) {
         set({ notice: noticeOf(action, error) });
+      }
+    },
+    async approve(taskId, toolCallId, approved) {
+      try {
+        const task = await api.invoke('tasks.approve', { taskId, toolCallId, approved });
+        queue.push({ type: 'task', task });
+        queue.flushNow();
+        return true;
+      } catch (error) {
+        set({ notice: noticeOf('approve', error) });
+        return false;
       }
     },
     async rename(conversationId, title) {

@@ -14,7 +14,8 @@ export interface Notice {
     | 'loadConversations'
     | 'rename'
     | 'delete'
-    | 'export';
+    | 'export'
+    | 'approve';
   /** Main's reason, as it said it; null when the error had none. */
   detail: string | null;
 }
