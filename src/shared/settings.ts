@@ -40,6 +40,19 @@ export const UserSettingsSchema = z.object({
   notifications: z.object({ enabled: z.boolean() }),
   language: LanguageSchema,
   responseCache: z.object({ enabled: z.boolean(), ttlMs: ms(1000, 30 * 86_400_000) }),
+  /** Local tools for agent runs: off by default; each tool allowed, asked for or denied. */
+  tools: z.object({
+    enabled: z.boolean(),
+    /** An absolute folder; '' = the `workspace` folder in the data folder. */
+    workspace: z
+      .string()
+      .max(4096)
+      .refine(
+        (w) => w === '' || w.startsWith('/') || /^[A-Za-z]:[\\/]/.test(w),
+        'workspace must be an absolute folder path',
+      ),
+    policies: z.record(z.string().regex(/^[a-z_]{1,64}$/), z.enum(['allow', 'ask', 'deny'])),
+  }),
 });
 export type UserSettings = z.infer<typeof UserSettingsSchema>;
 

@@ -15,6 +15,10 @@ export interface NoticeWords {
   taskFailed: string;
   timedOut: string;
   failed: string;
+  /** Title of the notice for a tool call waiting for Approve / Deny (issue 6). */
+  approvalNeeded: string;
+  /** Its second line: which tool asks to run. */
+  wantsToRun(tool: string): string;
 }
 
 export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
@@ -23,12 +27,16 @@ export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
     taskFailed: 'Task failed',
     timedOut: 'Timed out',
     failed: 'Failed',
+    approvalNeeded: 'Approval needed',
+    wantsToRun: (tool) => `${tool} wants to run`,
   },
   'zh-CN': {
     taskFinished: '任务已完成',
     taskFailed: '任务失败',
     timedOut: '已超时',
     failed: '失败',
+    approvalNeeded: '需要批准',
+    wantsToRun: (tool) => `${tool} 请求运行`,
   },
 };
 
@@ -68,6 +76,22 @@ export function taskNotice(
 }
 
 /**
+ * The notice for a tool call waiting for the user's Approve or Deny (`task.pendingApproval`),
+ * or null when none waits.
+ */
+export function approvalNotice(
+  task: TaskView,
+  words: NoticeWords = NOTICE_WORDS.en,
+): TaskNotice | null {
+  const pending = task.pendingApproval;
+  if (!pending) return null;
+  return {
+    title: words.approvalNeeded,
+    body: `${titleOf(task.prompt)}\n${firstLine(words.wantsToRun(pending.name))}`,
+  };
+}
+
+/**
  * Chat (interactive) results need a notice only while the user looks elsewhere — they see
  * them otherwise; background lanes always.
  */
@@ -94,5 +118,32 @@ export class StateChanges {
       if (oldest !== undefined) this.last.delete(oldest);
     }
     return previous !== state;
+  }
+}
+
+/**
+ * The pending tool calls already announced, bounded: each waiting call is news once, however
+ * many `task` events repeat it. Keyed by task and call (models reuse ids like "call_0").
+ */
+export class PendingApprovals {
+  private readonly seen = new Set<string>();
+  private readonly limit: number;
+
+  constructor(limit = 5_000) {
+    this.limit = limit;
+  }
+
+  /** Records the view's pending call; true when it has one not seen before. */
+  isNew(task: TaskView): boolean {
+    const pending = task.pendingApproval;
+    if (!pending) return false;
+    const key = `${task.id}\u0000${pending.toolCallId}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > this.limit) {
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+    return true;
   }
 }

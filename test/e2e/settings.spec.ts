@@ -46,6 +46,9 @@ function settingsPage(page: Page) {
     cache: field('Reuse identical answers'),
     notifications: field('Notify when a task finishes or fails'),
     language: field('Language'),
+    toolsEnabled: field('Let the agent use local tools'),
+    toolsWorkspace: field('Tools workspace folder'),
+    tool: (name: string) => field(name),
     save: page.getByRole('button', { name: 'Save' }),
     saved: page.getByTestId('settings-status'),
     problem: page.getByTestId('settings-problem'),
@@ -146,6 +149,39 @@ test('changed limits are saved and read back after a reload', async ({ page }) =
   // Saving again with nothing changed sends nothing.
   await settings.save.click();
   await expect(settings.saved).toHaveText('Nothing changed');
+});
+
+test('local tools: turned on, write_file denied, kept after a reload', async ({ page }) => {
+  const settings = settingsPage(page);
+  await settings.open();
+  await expect(settings.toolsEnabled).not.toBeChecked();
+  // Left empty, the server shows the folder it uses: the data folder's workspace.
+  await expect(settings.toolsWorkspace).toHaveValue(/[\\/]workspace$/);
+  const workspace = await settings.toolsWorkspace.inputValue();
+  // No override yet: each tool shows its default.
+  await expect(settings.tool('read_file')).toHaveValue('allow');
+  await expect(settings.tool('list_directory')).toHaveValue('allow');
+  await expect(settings.tool('write_file')).toHaveValue('ask');
+  await expect(settings.tool('exec_python')).toHaveValue('ask');
+
+  // A relative folder is refused next to the field.
+  await settings.toolsWorkspace.fill('relative/folder');
+  await settings.save.click();
+  await expect(settings.toolsWorkspace).toHaveAttribute('aria-invalid', 'true');
+  await expect(settings.problem).toHaveText('Some fields need fixing; nothing was saved.');
+  await settings.toolsWorkspace.fill(workspace);
+
+  await settings.toolsEnabled.check();
+  await settings.tool('write_file').selectOption({ label: 'Deny' });
+  await settings.save.click();
+  await expect(settings.saved).toHaveText('Saved');
+
+  await settings.open();
+  await expect(settings.toolsEnabled).toBeChecked();
+  await expect(settings.tool('write_file')).toHaveValue('deny');
+  await expect(settings.tool('read_file')).toHaveValue('allow');
+  await expect(settings.tool('exec_command')).toHaveValue('ask');
+  await expect(settings.toolsWorkspace).toHaveValue(workspace);
 });
 
 test('a token is written, shown only as "set", never sent back; Clear token removes it', async ({

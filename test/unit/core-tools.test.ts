@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScriptedCore, tick, until } from '../helpers/scripted-core.ts';
 
@@ -95,5 +96,35 @@ describe('tool calls in main', () => {
       approved: true,
     });
     expect(again).toMatchObject({ ok: false });
+  });
+});
+
+describe('tools in the settings', () => {
+  it('are turned on from Settings, with the data folder workspace by default', async () => {
+    const c = new ScriptedCore();
+    try {
+      const saved = await c.call('settings.update', {
+        tools: { enabled: true, workspace: '', policies: { write_file: 'deny' } },
+      });
+      expect(saved.tools).toMatchObject({ enabled: true, policies: { write_file: 'deny' } });
+      expect(saved.tools.workspace).toBe(`${c.dir.path}/workspace`);
+      expect(existsSync(saved.tools.workspace)).toBe(true);
+      await c.send('use tools');
+      const worker = await c.readyWorker();
+      const job = await until(() => worker.lastRun(), 'a run');
+      expect(job.tools).toMatchObject({
+        workspace: `${c.dir.path}/workspace`,
+        policies: { write_file: 'deny' },
+      });
+      const relative = await c.core.dispatch('settings.update', {
+        tools: { enabled: true, workspace: 'rel/dir', policies: {} },
+      });
+      expect(relative).toMatchObject({
+        ok: false,
+        error: { message: expect.stringContaining('absolute') },
+      });
+    } finally {
+      await c.close();
+    }
   });
 });

@@ -4,7 +4,11 @@ import type { NotificationConstructorOptions } from 'electron';
 import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
 import type { SettingsView } from '../../src/shared/settings.ts';
 import type { TaskView } from '../../src/shared/task.ts';
-import { startTaskNotifications, taskNotice } from '../../src/main/electron/notifications.ts';
+import {
+  approvalNotice,
+  startTaskNotifications,
+  taskNotice,
+} from '../../src/main/electron/notifications.ts';
 
 /** Stands in for Electron's Notification (the module under test takes the class as a value). */
 class FakeNotification extends EventEmitter {
@@ -37,6 +41,15 @@ function view(id: string, state: TaskView['state'], extra: Partial<TaskView> = {
     finishedAt: null,
     ...extra,
   };
+}
+
+/** A running view with a tool call waiting for Approve / Deny. */
+function waiting(id: string, toolCallId: string, extra: Partial<TaskView> = {}): TaskView {
+  return view(id, 'running', {
+    phase: 'waiting_approval',
+    pendingApproval: { toolCallId, name: 'shell', args: '{"cmd":"ls"}' },
+    ...extra,
+  });
 }
 
 function settings(enabled: boolean): SettingsView {
@@ -194,5 +207,76 @@ describe('task notifications', () => {
     expect(notice!.body).toHaveLength(120);
     expect(notice!.body.endsWith('…')).toBe(true);
     expect(taskNotice(view('x', 'running'))).toBeNull();
+  });
+
+  describe('approval needed (issue 6)', () => {
+    it('notifies once per pending call, not for a repeated snapshot', async () => {
+      const s = setup();
+      await tick();
+      s.task(view('t1', 'running'));
+      s.task(waiting('t1', 'call_1'));
+      s.task(waiting('t1', 'call_1'));
+      s.task(waiting('t1', 'call_1', { updatedAt: 2 }));
+      expect(FakeNotification.shown.map((n) => n.options)).toEqual([
+        { title: 'Approval needed', body: 'Summarise t1\nshell wants to run' },
+      ]);
+      // Decided, then the next call asks: news again.
+      s.task(view('t1', 'running'));
+      s.task(waiting('t1', 'call_2'));
+      expect(FakeNotification.shown).toHaveLength(2);
+      // The same id in another task is another call.
+      s.task(waiting('t2', 'call_1'));
+      expect(FakeNotification.shown).toHaveLength(3);
+      // A waiting call does not make the later end of the task quiet.
+      s.task(view('t1', 'succeeded'));
+      expect(FakeNotification.shown.map((n) => n.options.title)).toEqual([
+        'Approval needed',
+        'Approval needed',
+        'Approval needed',
+        'Task finished',
+      ]);
+    });
+
+    it('follows the focus rule: chat only when unfocused, background lanes always', async () => {
+      const s = setup({ focused: true });
+      await tick();
+      s.task(waiting('chat', 'c1'));
+      expect(FakeNotification.shown).toHaveLength(0);
+      s.task(waiting('bg', 'c1', { lane: 'long' }));
+      expect(FakeNotification.shown).toHaveLength(1);
+      s.setFocused(false);
+      s.task(waiting('chat', 'c2'));
+      expect(FakeNotification.shown).toHaveLength(2);
+    });
+
+    it('honours the setting, and brings no old news when turned on', async () => {
+      const s = setup({ enabled: false });
+      await tick();
+      s.task(waiting('t1', 'call_1'));
+      expect(FakeNotification.shown).toHaveLength(0);
+      s.emit({ type: 'settings', settings: settings(true) });
+      s.task(waiting('t1', 'call_1'));
+      expect(FakeNotification.shown).toHaveLength(0);
+      s.task(waiting('t1', 'call_2'));
+      expect(FakeNotification.shown).toHaveLength(1);
+    });
+
+    it('opens the task when clicked', async () => {
+      const s = setup();
+      await tick();
+      s.task(waiting('t7', 'call_1'));
+      FakeNotification.shown[0]!.emit('click');
+      expect(s.openTask).toHaveBeenCalledWith('t7');
+    });
+
+    it('speaks Chinese when asked to, and is null without a pending call', async () => {
+      const { shellTextsFor } = await import('../../src/main/electron/shell-texts.ts');
+      const zh = shellTextsFor('zh-CN', 'en-US');
+      expect(approvalNotice(waiting('x', 'c'), zh)).toEqual({
+        title: '需要批准',
+        body: 'Summarise x\nshell 请求运行',
+      });
+      expect(approvalNotice(view('x', 'running'))).toBeNull();
+    });
   });
 });

@@ -5,6 +5,7 @@ import type { SettingsView } from '../../src/shared/settings.ts';
 import type { TaskView } from '../../src/shared/task.ts';
 import type { NotificationApi, Permission } from '../../src/renderer/src/notify/task-notifier.ts';
 import {
+  approvalNotice,
   requestNotificationPermission,
   taskNotice,
 } from '../../src/renderer/src/notify/task-notifier.ts';
@@ -46,6 +47,15 @@ function view(id: string, state: TaskView['state'], extra: Partial<TaskView> = {
     finishedAt: null,
     ...extra,
   };
+}
+
+/** A running view with a tool call waiting for Approve / Deny. */
+function waiting(id: string, toolCallId: string, extra: Partial<TaskView> = {}): TaskView {
+  return view(id, 'running', {
+    phase: 'waiting_approval',
+    pendingApproval: { toolCallId, name: 'write_file', args: '{}' },
+    ...extra,
+  });
 }
 
 function setup(options: { focused?: boolean; enabled?: boolean; preload?: object } = {}) {
@@ -161,6 +171,62 @@ describe('browser task notifications (headless mode)', () => {
     expect(s.env.openTask).toHaveBeenCalledWith('t3');
     s.stop();
     expect(unsubscribe).toHaveBeenCalled();
+  });
+});
+
+describe('browser approval notifications (issue 6)', () => {
+  it('notifies once per pending call, not for a repeated snapshot', async () => {
+    const s = setup();
+    await tick();
+    s.task(waiting('t1', 'call_1'));
+    s.task(waiting('t1', 'call_1'));
+    s.task(waiting('t1', 'call_2'));
+    expect(FakeNotification.created.map((n) => [n.title, n.options?.body, n.options?.tag])).toEqual(
+      [
+        ['Approval needed', 'Draft t1\nwrite_file wants to run', 't1:approval:call_1'],
+        ['Approval needed', 'Draft t1\nwrite_file wants to run', 't1:approval:call_2'],
+      ],
+    );
+  });
+
+  it('follows the focus rule, the setting and the permission', async () => {
+    const s = setup({ focused: true });
+    await tick();
+    s.task(waiting('chat', 'a'));
+    s.task(waiting('bg', 'a', { lane: 'short' }));
+    expect(FakeNotification.created.map((n) => n.options?.tag)).toEqual(['bg:approval:a']);
+    s.emit({ type: 'settings', settings: { notifications: { enabled: false } } as SettingsView });
+    s.setFocused(false);
+    s.task(waiting('chat', 'b'));
+    s.emit({ type: 'settings', settings: { notifications: { enabled: true } } as SettingsView });
+    FakeNotification.permission = 'denied';
+    s.task(waiting('chat', 'c'));
+    expect(FakeNotification.created).toHaveLength(1);
+    FakeNotification.permission = 'granted';
+    s.task(waiting('chat', 'b'));
+    s.task(waiting('chat', 'd'));
+    expect(FakeNotification.created.map((n) => n.options?.tag)).toEqual([
+      'bg:approval:a',
+      'chat:approval:d',
+    ]);
+  });
+
+  it('a click focuses the window and opens the task', async () => {
+    const s = setup();
+    await tick();
+    s.task(waiting('t4', 'call_1'));
+    FakeNotification.created[0]!.onclick!();
+    expect(s.env.focusWindow).toHaveBeenCalled();
+    expect(s.env.openTask).toHaveBeenCalledWith('t4');
+    expect(FakeNotification.created[0]!.close).toHaveBeenCalled();
+  });
+
+  it('speaks Chinese, and has no notice without a pending call', () => {
+    expect(approvalNotice(waiting('x', 'c'), 'zh-CN')).toEqual({
+      title: '需要批准',
+      body: 'Draft x\nwrite_file 请求运行',
+    });
+    expect(approvalNotice(view('x', 'running'))).toBeNull();
   });
 });
 

@@ -32,6 +32,7 @@ const stored = (): UserSettings => ({
   notifications: { enabled: true },
   language: 'system',
   responseCache: { enabled: false, ttlMs: 10 * MINUTE },
+  tools: { enabled: false, workspace: '', policies: {} },
 });
 
 describe('the form shows settings in the units people type', () => {
@@ -94,6 +95,61 @@ describe('Save sends only the changed fields', () => {
   });
 });
 
+describe('local tools (issue 6)', () => {
+  test('each tool shows its override, or its default when there is none', () => {
+    const before = {
+      ...stored(),
+      tools: { enabled: true, workspace: '', policies: { read_file: 'deny' as const } },
+    };
+    expect(toForm(before).toolPolicies).toEqual({
+      read_file: 'deny',
+      list_directory: 'allow',
+      write_file: 'ask',
+      create_directory: 'ask',
+      exec_command: 'ask',
+      exec_python: 'ask',
+    });
+    // Untouched, the defaults are not written as overrides.
+    expect(readForm(toForm(stored()), stored()).settings!.tools.policies).toEqual({});
+  });
+
+  test('a changed policy, the checkbox and the folder: the tools group is sent whole', () => {
+    const before = stored();
+    const loaded = toForm(before);
+    const form = {
+      ...loaded,
+      toolsEnabled: true,
+      toolsWorkspace: '  /home/me/work ',
+      toolPolicies: { ...loaded.toolPolicies, write_file: 'deny' as const },
+    };
+    const patch = changedFields(before, readForm(form, before).settings!);
+    expect(patch).toEqual({
+      tools: { enabled: true, workspace: '/home/me/work', policies: { write_file: 'deny' } },
+    });
+    expect(SettingsPatchSchema.safeParse(patch).success).toBe(true);
+  });
+
+  test('a Windows folder is absolute too', () => {
+    const before = stored();
+    const { errors, settings } = readForm(
+      { ...toForm(before), toolsWorkspace: 'C:\\work' },
+      before,
+    );
+    expect(errors).toEqual({});
+    expect(settings!.tools.workspace).toBe('C:\\work');
+  });
+
+  test('a relative workspace folder is refused', () => {
+    const before = stored();
+    const { errors, settings } = readForm(
+      { ...toForm(before), toolsWorkspace: 'work/here' },
+      before,
+    );
+    expect(settings).toBeUndefined();
+    expect(errors).toEqual({ toolsWorkspace: { key: 'errors.workspace' } });
+  });
+});
+
 describe('validation with the shared schema', () => {
   test('a URL that is not one, and one without http(s)', () => {
     const before = stored();
@@ -144,6 +200,10 @@ describe("the server's refusal goes next to the field it names", () => {
     ],
     ['settings.update: gatewayUrl: gateway URL must start with http://', 'gatewayUrl'],
     ['settings.update: lanes.long.stallMs: too big', 'longStall'],
+    [
+      'settings.update: tools.workspace: workspace must be an absolute folder path',
+      'toolsWorkspace',
+    ],
     ['token: could not be stored in the keychain', 'token'],
     ['settings.update failed: disk full', undefined],
   ])('%s', (message, field) => {

@@ -28,6 +28,7 @@ const view = (patch: Partial<SettingsView> = {}): SettingsView => ({
   notifications: { enabled: true },
   language: 'system',
   responseCache: { enabled: false, ttlMs: 10 * MINUTE },
+  tools: { enabled: false, workspace: '', policies: {} },
   tokenSet: false,
   tokenStorage: 'file',
   ...patch,

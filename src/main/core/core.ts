@@ -68,9 +68,10 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   const now = options.now ?? Date.now;
   const settings = options.settings;
   // Tools work in the data folder's `workspace` unless the user chose another folder.
-  if (!settings.tools.workspace)
-    settings.tools.workspace = join(dirname(options.dbPath), 'workspace');
-  if (settings.tools.enabled) mkdirSync(settings.tools.workspace, { recursive: true });
+  const prepareWorkspace = (): void => {
+    settings.tools.workspace ||= join(dirname(options.dbPath), 'workspace');
+    if (settings.tools.enabled) mkdirSync(settings.tools.workspace, { recursive: true });
+  };
   const db = openDatabase(options.dbPath);
   const store = new TaskStore(db);
   const listeners = new Set<(event: TaskEvent) => void>();
@@ -119,11 +120,13 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     limiter,
     emit,
     changed: (tokenChanged) => {
+      prepareWorkspace();
       if (tokenChanged) gate.tokenChanged();
       scheduler.pump();
     },
   };
   loadSettings(settingsDeps, options.pinned);
+  prepareWorkspace();
   limiter.restoreSpent(store.queries.startsSince(now() - settings.rateLimit.windowMs));
   scheduler.recover();
 

@@ -48,9 +48,9 @@ export function settingsHandlers(deps: SettingsDeps) {
         deps.secrets.set(token || null);
         deps.settings.gateway.token = token;
       }
+      deps.changed(token !== undefined);
       const view = settingsView(deps.settings, deps.secrets);
       deps.emit({ type: 'settings', settings: view });
-      deps.changed(token !== undefined);
       return view;
     },
   };

@@ -25,6 +25,11 @@ export function toUserSettings(s: CoreSettings): UserSettings {
     notifications: { ...s.notifications },
     language: s.language,
     responseCache: { ...s.responseCache },
+    tools: {
+      enabled: s.tools.enabled,
+      workspace: s.tools.workspace,
+      policies: { ...s.tools.policies },
+    },
   };
 }
 
@@ -44,6 +49,7 @@ export function applyUserSettings(target: CoreSettings, u: UserSettings): void {
   target.notifications = { ...u.notifications };
   target.language = u.language;
   target.responseCache = { ...u.responseCache };
+  target.tools = { ...target.tools, ...u.tools, policies: { ...u.tools.policies } };
 }
 
 export function settingsView(s: CoreSettings, secrets: SecretStore): SettingsView {

@@ -4,7 +4,9 @@ import type { SettingsView } from '../../shared/settings.ts';
 import type { TaskView } from '../../shared/task.ts';
 import type { TaskNotice } from '../../shared/task-notice.ts';
 import {
+  PendingApprovals,
   StateChanges,
+  approvalNotice as sharedApprovalNotice,
   shouldNotify,
   taskNotice as sharedNotice,
 } from '../../shared/task-notice.ts';
@@ -41,16 +43,23 @@ export function taskNotice(task: TaskView, texts: ShellTexts = ENGLISH): TaskNot
   return sharedNotice(task, texts);
 }
 
+/** The toast for a tool call waiting for Approve / Deny, in the shell's words. */
+export function approvalNotice(task: TaskView, texts: ShellTexts = ENGLISH): TaskNotice | null {
+  return sharedApprovalNotice(task, texts);
+}
+
 export { shouldNotify };
 
 /**
  * Native notifications on task success or failure (seen as a state transition in `task`
- * events). Clicking one opens that task. Follows `settings.notifications.enabled`: read once
+ * events), and when a tool call newly waits for approval (`pendingApproval`, once per call).
+ * Clicking one opens that task. Follows `settings.notifications.enabled`: read once
  * at start, then from `settings` events. Returns the unsubscribe function.
  */
 export function startTaskNotifications(options: TaskNotificationsOptions): () => void {
   const log = options.log ?? ((line: string) => console.error(`[clawdesk] ${line}`));
   const changes = new StateChanges();
+  const approvals = new PendingApprovals();
   // Until settings.get answers, the default of the settings (on) applies.
   let enabled = true;
   let settingsEvent = false;
@@ -68,12 +77,20 @@ export function startTaskNotifications(options: TaskNotificationsOptions): () =>
     notification.show();
   };
 
-  const onTask = (task: TaskView): void => {
-    if (!changes.changed(task.id, task.state) || !enabled) return;
-    const notice = taskNotice(task, options.texts?.() ?? ENGLISH);
+  const notify = (task: TaskView, notice: TaskNotice | null): void => {
     if (!notice || !shouldNotify(task, options.isWindowFocused())) return;
     if (!options.Notification.isSupported()) return;
     show(task, notice);
+  };
+
+  const onTask = (task: TaskView): void => {
+    // Both are recorded even while off: turning notifications on later brings no old news.
+    const changed = changes.changed(task.id, task.state);
+    const newApproval = approvals.isNew(task);
+    if (!enabled) return;
+    const texts = options.texts?.() ?? ENGLISH;
+    if (changed) notify(task, taskNotice(task, texts));
+    if (newApproval) notify(task, approvalNotice(task, texts));
   };
 
   const unsubscribe = options.core.onEvent((event: TaskEvent) => {

@@ -19,6 +19,8 @@ export interface ShellTexts {
   taskFailed: string;
   timedOut: string;
   failed: string;
+  approvalNeeded: string;
+  wantsToRun(tool: string): string;
   trayNotice: { title: string; body: string };
 }
 
@@ -42,6 +44,8 @@ const en: ShellTexts = {
   taskFailed: 'Task failed',
   timedOut: 'Timed out',
   failed: 'Failed',
+  approvalNeeded: 'Approval needed',
+  wantsToRun: (tool) => `${tool} wants to run`,
   trayNotice: {
     title: 'ClawDesk keeps running in the tray',
     body: 'Your tasks go on. Choose Quit from the tray icon’s menu to end ClawDesk.',
@@ -68,6 +72,8 @@ const zhCN: ShellTexts = {
   taskFailed: '任务失败',
   timedOut: '已超时',
   failed: '失败',
+  approvalNeeded: '需要批准',
+  wantsToRun: (tool) => `${tool} 请求运行`,
   trayNotice: {
     title: 'ClawDesk 仍在托盘中运行',
     body: '任务会继续执行。要退出 ClawDesk，请在托盘图标的菜单中选择“退出”。',

@@ -1,6 +1,7 @@
 export { useTaskNotifications } from './use-task-notifications.ts';
 export { connectTaskNotifications } from './connect.ts';
 export {
+  approvalNotice,
   browserNotificationApi,
   createBrowserTaskNotifier,
   requestNotificationPermission,

@@ -1,16 +1,19 @@
 import type { TaskEvent } from '../../../shared/ipc-contract.ts';
 import type { TaskView } from '../../../shared/task.ts';
-import type { TaskNotice } from '../../../shared/task-notice.ts';
+import type { NoticeWords, TaskNotice } from '../../../shared/task-notice.ts';
 import {
   NOTICE_WORDS,
+  PendingApprovals,
   StateChanges,
+  approvalNotice as sharedApprovalNotice,
   shouldNotify,
   taskNotice as sharedNotice,
 } from '../../../shared/task-notice.ts';
 
 /**
  * Browser notifications for the headless mode (a page served by `npm run serve`): on task
- * success or failure, when the page is hidden or not focused, or always for background lanes.
+ * success or failure and when a tool call newly waits for approval, when the page is hidden or
+ * not focused, or always for background lanes.
  * In Electron main shows native ones instead, so none of this runs there.
  */
 
@@ -42,9 +45,18 @@ export interface BrowserNotifierOptions {
 
 export type { TaskNotice } from '../../../shared/task-notice.ts';
 
+function wordsFor(language: string | undefined): NoticeWords {
+  return language === 'zh-CN' ? NOTICE_WORDS['zh-CN'] : NOTICE_WORDS.en;
+}
+
 /** The notification for a task that just reached its state, or null if that is not news. */
 export function taskNotice(task: TaskView, language: string = 'en'): TaskNotice | null {
-  return sharedNotice(task, language === 'zh-CN' ? NOTICE_WORDS['zh-CN'] : NOTICE_WORDS.en);
+  return sharedNotice(task, wordsFor(language));
+}
+
+/** The notification for a tool call waiting for Approve / Deny, or null when none waits. */
+export function approvalNotice(task: TaskView, language: string = 'en'): TaskNotice | null {
+  return sharedApprovalNotice(task, wordsFor(language));
 }
 
 /** The global Notification API, or null where the browser has none. */
@@ -73,23 +85,35 @@ export interface BrowserTaskNotifier {
 
 export function createBrowserTaskNotifier(options: BrowserNotifierOptions): BrowserTaskNotifier {
   const changes = new StateChanges();
+  const approvals = new PendingApprovals();
   let enabled = true;
 
-  const onTask = (task: TaskView): void => {
-    if (!changes.changed(task.id, task.state) || !enabled) return;
-    if (options.Notification.permission !== 'granted') return;
-    const notice = taskNotice(task, options.language?.());
+  const notify = (task: TaskView, notice: TaskNotice | null, tag: string): void => {
     if (!notice) return;
     if (!shouldNotify(task, options.isPageFocused())) return;
-    // The tag makes a second notice for the same task replace the first.
-    const notification = new options.Notification(notice.title, {
-      body: notice.body,
-      tag: task.id,
-    });
+    const notification = new options.Notification(notice.title, { body: notice.body, tag });
     notification.onclick = () => {
       notification.close();
       options.openTask(task.id);
     };
+  };
+
+  const onTask = (task: TaskView): void => {
+    // Both are recorded even while off: turning notifications on later brings no old news.
+    const changed = changes.changed(task.id, task.state);
+    const newApproval = approvals.isNew(task);
+    if (!enabled || options.Notification.permission !== 'granted') return;
+    const language = options.language?.();
+    // The tag makes a second end-of-task notice for the same task replace the first.
+    if (changed) notify(task, taskNotice(task, language), task.id);
+    // Each waiting call its own tag: a browser replaces a same-tag notice without alerting.
+    if (newApproval) {
+      notify(
+        task,
+        approvalNotice(task, language),
+        `${task.id}:approval:${task.pendingApproval?.toolCallId ?? ''}`,
+      );
+    }
   };
 
   return {

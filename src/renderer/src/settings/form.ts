@@ -46,12 +46,30 @@ export const laneKey = (lane: (typeof LANES)[number], part: 'Total' | 'Stall'): 
   `${lane}${part}`;
 export { LANES };
 
+/** The local tools (issue 6) and the policy each has when the settings name none. */
+export type ToolPolicy = 'allow' | 'ask' | 'deny';
+export const TOOL_DEFAULTS = {
+  read_file: 'allow',
+  list_directory: 'allow',
+  write_file: 'ask',
+  create_directory: 'ask',
+  exec_command: 'ask',
+  exec_python: 'ask',
+} as const satisfies Record<string, ToolPolicy>;
+export type ToolName = keyof typeof TOOL_DEFAULTS;
+export const TOOL_NAMES = Object.keys(TOOL_DEFAULTS) as ToolName[];
+export const TOOL_POLICIES: readonly ToolPolicy[] = ['allow', 'ask', 'deny'];
+
 export type FormValues = Record<NumberKey, string> & {
   gatewayUrl: string;
   agentId: string;
   cacheEnabled: boolean;
   notifications: boolean;
   language: Language;
+  toolsEnabled: boolean;
+  toolsWorkspace: string;
+  /** Each tool's policy as shown: its override, or its default when there is none. */
+  toolPolicies: Record<ToolName, ToolPolicy>;
 };
 export type FieldKey = keyof FormValues | 'token';
 
@@ -89,6 +107,11 @@ export function toForm(settings: UserSettings): FormValues {
     cacheEnabled: settings.responseCache.enabled,
     notifications: settings.notifications.enabled,
     language: settings.language,
+    toolsEnabled: settings.tools.enabled,
+    toolsWorkspace: settings.tools.workspace,
+    toolPolicies: Object.fromEntries(
+      TOOL_NAMES.map((name) => [name, settings.tools.policies[name] ?? TOOL_DEFAULTS[name]]),
+    ) as Record<ToolName, ToolPolicy>,
   };
 }
 
@@ -119,6 +142,9 @@ function fieldOfPath(path: readonly PropertyKey[]): FieldKey | undefined {
   if (joined === 'gatewayUrl' || joined === 'agentId' || joined === 'language') return joined;
   if (joined === 'responseCache.enabled') return 'cacheEnabled';
   if (joined === 'notifications.enabled') return 'notifications';
+  if (joined === 'tools.enabled') return 'toolsEnabled';
+  if (joined === 'tools.workspace') return 'toolsWorkspace';
+  if (joined === 'tools.policies' || joined.startsWith('tools.policies.')) return 'toolPolicies';
   return NUMBER_KEYS.find((key) => NUMBER_FIELDS[key].path.join('.') === joined);
 }
 
@@ -127,6 +153,7 @@ function errorFor(field: FieldKey, issue: z.core.$ZodIssue): FieldError {
     return { key: issue.code === 'custom' ? 'errors.urlScheme' : 'errors.url' };
   }
   if (field === 'agentId') return { key: 'errors.agentId' };
+  if (field === 'toolsWorkspace') return { key: 'errors.workspace' };
   if (field in NUMBER_FIELDS) {
     const key = field as NumberKey;
     const whole = NUMBER_FIELDS[key].scale === 1;
@@ -158,6 +185,18 @@ export function readForm(values: FormValues, initial: UserSettings): Checked {
   set(draft, ['responseCache', 'enabled'], values.cacheEnabled);
   set(draft, ['notifications', 'enabled'], values.notifications);
   draft.language = values.language;
+  // A policy still showing what was loaded keeps the stored value (or its absence).
+  const policies = { ...initial.tools.policies };
+  for (const name of TOOL_NAMES) {
+    if (values.toolPolicies[name] !== loaded.toolPolicies[name]) {
+      policies[name] = values.toolPolicies[name];
+    }
+  }
+  draft.tools = {
+    enabled: values.toolsEnabled,
+    workspace: values.toolsWorkspace.trim(),
+    policies,
+  };
 
   const parsed = UserSettingsSchema.safeParse(draft);
   if (parsed.success) return { settings: parsed.data, errors: {} };
