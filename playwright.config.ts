@@ -1,23 +1,5 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-
-/**
- * Debian's Chromium from PATH: Playwright's own browser download needs the internet, which
- * CI and this sandbox do not have.
- */
-function chromiumOnPath(): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'chromium');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this folder
-    }
-  }
-  throw new Error('chromium is not on PATH (Debian: apt-get install chromium)');
-}
+import { CHROMIUM_ARGS, chromiumOnPath } from './test/helpers/chromium.ts';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -39,16 +21,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumOnPath(),
-      // Root in a container (no sandbox), no GPU, and a closed network: nothing to phone home.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
 });

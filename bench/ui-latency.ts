@@ -16,13 +16,8 @@ import { startHeadless } from '../test/e2e/support/headless.ts';
 import { connectBridge, type BridgeClient } from './bridge-client.ts';
 import { seedDatabase, TASKS as SEEDED } from './seed-db.ts';
 import { fmt, summarize, table } from './stats.ts';
-import {
-  CHROMIUM_ARGS,
-  chromiumOnPath,
-  measure,
-  PAGE_SCRIPT,
-  type Probe,
-} from './ui-page-probe.ts';
+import { CHROMIUM_ARGS, chromiumOnPath } from '../test/helpers/chromium.ts';
+import { measure, PAGE_SCRIPT, type Probe } from './ui-page-probe.ts';
 import type { SectionReport } from './util.ts';
 import { benchDir, onCleanup } from './util.ts';
 

@@ -2,33 +2,7 @@
  * In-page probes of the UI latency bench (`ui-latency.ts`). The page script is text because
  * the bench's tsconfig has no DOM types; it runs before the page's own code.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Debian's Chromium from PATH, as playwright.config.ts uses it. */
-export function chromiumOnPath(): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'chromium');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this folder
-    }
-  }
-  throw new Error('chromium is not on PATH (Debian: apt-get install chromium)');
-}
 
 /**
  * - `type`: keydown's timestamp → the animation frame after its `input` event;
