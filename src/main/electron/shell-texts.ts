@@ -2,9 +2,11 @@ import type { ClawDeskCore } from '../core/core.ts';
 import type { ApiOutcome } from '../../shared/ipc-contract.ts';
 import type { Language } from '../../shared/settings.ts';
 import type { TaskPhase } from '../../shared/task.ts';
+import type { NoticeWords } from '../../shared/task-notice.ts';
+import { NOTICE_WORDS } from '../../shared/task-notice.ts';
 
 /** The words of the tray and the notifications (main's own UI), in the app's two languages. */
-export interface ShellTexts {
+export interface ShellTexts extends NoticeWords {
   idle: string;
   counts(running: string, queued: string, paused: string | null): string;
   chars(count: string): string;
@@ -15,12 +17,6 @@ export interface ShellTexts {
   pauseAll: string;
   resumeAll: string;
   quit: string;
-  taskFinished: string;
-  taskFailed: string;
-  timedOut: string;
-  failed: string;
-  approvalNeeded: string;
-  wantsToRun(tool: string): string;
   trayNotice: { title: string; body: string };
 }
 
@@ -40,12 +36,8 @@ const en: ShellTexts = {
   pauseAll: 'Pause all',
   resumeAll: 'Resume all',
   quit: 'Quit ClawDesk',
-  taskFinished: 'Task finished',
-  taskFailed: 'Task failed',
-  timedOut: 'Timed out',
-  failed: 'Failed',
-  approvalNeeded: 'Approval needed',
-  wantsToRun: (tool) => `${tool} wants to run`,
+  // The notifications say what the headless page's say: one wording, in src/shared.
+  ...NOTICE_WORDS.en,
   trayNotice: {
     title: 'ClawDesk keeps running in the tray',
     body: 'Your tasks go on. Choose Quit from the tray icon’s menu to end ClawDesk.',
@@ -68,12 +60,7 @@ const zhCN: ShellTexts = {
   pauseAll: '全部暂停',
   resumeAll: '全部继续',
   quit: '退出 ClawDesk',
-  taskFinished: '任务已完成',
-  taskFailed: '任务失败',
-  timedOut: '已超时',
-  failed: '失败',
-  approvalNeeded: '需要批准',
-  wantsToRun: (tool) => `${tool} 请求运行`,
+  ...NOTICE_WORDS['zh-CN'],
   trayNotice: {
     title: 'ClawDesk 仍在托盘中运行',
     body: '任务会继续执行。要退出 ClawDesk，请在托盘图标的菜单中选择“退出”。',
