@@ -6,7 +6,7 @@
  *
  * Markers: `[[fault:429]]`, `[[fault:429:3]]` (Retry-After: 3), any `[[fault:<status>]]`,
  * `[[fault:stream-error]]`, `[[fault:reset:<chunks>]]`, `[[fault:silence]]`,
- * `[[fault:no-headers]]`, `[[fault:malformed]]`, `[[fault:no-done]]`.
+ * `[[fault:no-headers]]`, `[[fault:malformed]]`, `[[fault:no-done]]`, `[[fault:pause:<ms>]]`.
  *
  * Tool calls: `[[tool:NAME]]`, `[[args:{…}]]`, `[[tool-rounds:N]]`; see fake-gateway-tools.ts.
  */
@@ -31,6 +31,8 @@ export type Fault =
   | { kind: 'reset'; afterChunks?: number }
   /** 200 headers (and some chunks), then nothing at all until the client gives up. */
   | { kind: 'silence'; afterChunks?: number }
+  /** 200, `afterChunks` chunks, silent for `ms` (a long tool run, say), then the rest. */
+  | { kind: 'pause'; ms: number; afterChunks?: number }
   /** The request is read and never answered: not even headers. */
   | { kind: 'no-headers' }
   /** A `data:` line that is not JSON. */
@@ -217,12 +219,15 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
     const head = { id: completionId(), object: 'chat.completion.chunk', created: now(), model };
     const chunk = (extra: object): string => `data: ${JSON.stringify({ ...head, ...extra })}\n\n`;
     const pieces = splitReply(reply);
-    const limit = fault && 'afterChunks' in fault ? (fault.afterChunks ?? 0) : pieces.length;
+    const cut = fault && fault.kind !== 'pause' && 'afterChunks' in fault;
+    const limit = cut ? (fault.afterChunks ?? 0) : pieces.length;
+    const pauseAt = fault?.kind === 'pause' ? (fault.afterChunks ?? 1) : -1;
     // Like OpenClaw: headers at once, then silence while the model thinks, and the role
     // chunk only together with the first text.
     if (!(await pause(options.firstChunkDelayMs, res))) return;
     for (const [i, piece] of pieces.slice(0, limit).entries()) {
       if (i > 0 && !(await pause(options.chunkDelayMs, res))) return;
+      if (i === pauseAt && fault?.kind === 'pause' && !(await pause(fault.ms, res))) return;
       if (i === 0) res.write(chunk({ choices: [{ index: 0, delta: { role: 'assistant' } }] }));
       res.write(chunk({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }));
     }
@@ -361,6 +366,7 @@ function markerFault(text: string): Fault | undefined {
     return { kind: 'status', status: Number(kind), headers };
   }
   if (kind === 'no-headers') return { kind };
+  if (kind === 'pause') return { kind, ms: n ?? 1000 };
   const streamed = ['reset', 'silence', 'malformed', 'no-done', 'stream-error'] as const;
   const found = streamed.find((k) => k === kind);
   return found ? { kind: found, afterChunks: n ?? 1 } : undefined;
