@@ -10,10 +10,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { startFakeGateway } from '../test/helpers/fake-gateway.ts';
 import { startHeadless } from '../test/e2e/support/headless.ts';
-import { connectBridge, type BridgeClient } from './bridge-client.ts';
+import { connectBridge } from './bridge-client.ts';
 import { seedDatabase, TASKS as SEEDED } from './seed-db.ts';
 import { fmt, summarize, table } from './stats.ts';
 import { CHROMIUM_ARGS, chromiumOnPath } from '../test/helpers/chromium.ts';
@@ -82,20 +82,38 @@ async function scrolling(page: Page): Promise<Probe> {
   });
 }
 
-function row(label: string, p: Probe, bridge: BridgeClient): (string | number)[] {
-  const s = summarize(p.latencies);
+function row(label: string, p: Probe, running: number): (string | number)[] {
+  const paint = summarize(p.latencies);
+  const ready = summarize(p.ready);
+  const typed = p.missed.length > 0;
+  const nextFrame = p.missed.filter((m) => m === 0).length / (p.missed.length || 1);
   const longMax = p.longTasks.length ? Math.max(...p.longTasks) : 0;
   return [
     label,
-    bridge.running.size,
+    running,
     Math.round(p.messages / p.seconds),
-    s.n,
-    fmt(s.p50),
-    fmt(s.p95),
-    fmt(s.max),
+    paint.n,
+    typed ? fmt(ready.p50) : '—',
+    typed ? fmt(ready.p95) : '—',
+    fmt(paint.p50),
+    fmt(paint.p95),
+    fmt(paint.max),
+    typed ? `${fmt(nextFrame * 100)} %` : '—',
     p.longTasks.length,
     longMax ? fmt(longMax) : '—',
   ];
+}
+
+/** The metric's floor: the same keys into a bare textarea, no app, in the same browser. */
+async function controlRow(browser: Browser): Promise<(string | number)[]> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await page.setContent('<textarea aria-label="Message"></textarea>');
+    await page.evaluate(PAGE_SCRIPT);
+    return row('control: a bare textarea, no app', await typing(page), 0);
+  } finally {
+    await page.close();
+  }
 }
 
 export async function uiLatency(): Promise<SectionReport> {
@@ -138,11 +156,11 @@ export async function uiLatency(): Promise<SectionReport> {
       await views.getByRole('button', { name: 'Tasks' }).click();
       await page.getByTestId('task-scroll').getByRole('row').first().waitFor();
       await sleep(1_000);
-      rows.push(row(label, await scrolling(page), bridge));
+      rows.push(row(label, await scrolling(page), bridge.running.size));
       await views.getByRole('button', { name: 'Chat' }).click();
     };
-    const rows: (string | number)[][] = [];
-    rows.push(row('idle: type in a new chat', await typing(page), bridge));
+    const rows: (string | number)[][] = [await controlRow(browser)];
+    rows.push(row('idle: type in a new chat', await typing(page), bridge.running.size));
     await scrollMonitor('idle: scroll the monitor (10,000 rows)');
 
     const t0 = performance.now();
@@ -161,7 +179,7 @@ export async function uiLatency(): Promise<SectionReport> {
     while (bridge.running.size < WORKERS && performance.now() < deadline) await sleep(100);
     await sleep(500); // let the first replies get going
 
-    rows.push(row('streaming: type in a new chat', await typing(page), bridge));
+    rows.push(row('streaming: type in a new chat', await typing(page), bridge.running.size));
     await scrollMonitor('streaming: scroll the monitor');
 
     // The conversation holding all 1000 tasks on screen, still streaming.
@@ -171,16 +189,21 @@ export async function uiLatency(): Promise<SectionReport> {
       .first()
       .click();
     await sleep(1_000);
-    rows.push(row('streaming: type in their conversation', await typing(page), bridge));
+    rows.push(
+      row('streaming: type in their conversation', await typing(page), bridge.running.size),
+    );
 
     const header = [
       'scenario',
       'running',
       'ws msgs/s',
       'samples',
-      'P50 ms',
-      'P95 ms',
-      'max ms',
+      'ready P50',
+      'ready P95',
+      'frame P50',
+      'frame P95',
+      'frame max',
+      'next frame',
       'long tasks',
       'longest ms',
     ];
@@ -188,7 +211,9 @@ export async function uiLatency(): Promise<SectionReport> {
       title: `UI latency: typing and scrolling while ${TASKS} tasks stream (Chromium)`,
       tables: [table(header, rows)],
       notes: [
-        'typing rows: keydown → the animation frame after its input event (in-page performance.now); scrolling rows: frame intervals (rAF to rAF) while wheeling, so 16.7 is a perfect 60 fps; target P95 < 16 ms (typing), no long tasks',
+        "all in ms from keydown (in-page performance.now). ready: until the page has finished responding (handlers, React render and commit) — the app's own work; frame: until the animation frame after the input event, which adds the wait for the display's 60 Hz clock (uniform 0–16.7 ms: the bare textarea shows the floor); next frame: keys painted in the first frame that began after them (no frame missed)",
+        'scrolling rows: frame intervals (rAF to rAF) while wheeling, so 16.7 is a perfect 60 fps (ready and next frame do not apply)',
+        "target (issue 5): typing P95 under 16 ms and no long tasks — met by the app's work (ready) and by painting every key in the next frame; keydown → frame cannot go under one frame at P95 even with no app (control row)",
         'long tasks: PerformanceObserver "longtask" entries (> 50 ms) during the scenario; target none',
         `database seeded with ${SEEDED.toLocaleString('en')} tasks (${fmt(seed.buildMs)} ms), held paused for the idle row, then resumed with ${TASKS} new ones (lane long, one conversation, submitted over the bridge in ${fmt(submitMs)} ms)`,
         `server: ${WORKERS} workers (one task each), max 64 concurrent, 100000 per window; gateway: ${REPLY_WORDS}-word replies, a chunk every ${CHUNK_DELAY_MS} ms; ${KEYSTROKES} keys or ${WHEEL_STEPS} wheel steps ${KEY_DELAY_MS} ms apart`,
