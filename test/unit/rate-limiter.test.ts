@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Grant, RateLimitSettings } from '../../src/main/core/rate-limiter.ts';
+import type { Grant, RateLimitSettings } from '../../src/main/core/rate-limit-types.ts';
 import { RateLimiter } from '../../src/main/core/rate-limiter.ts';
 import { etaMs } from '../../src/main/core/sliding-window.ts';
 import { maxInWindow } from '../helpers/rolling-window.ts';

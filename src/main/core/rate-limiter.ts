@@ -1,71 +1,20 @@
 import Bottleneck from 'bottleneck';
 import type { CallOutcome } from '../../shared/worker-protocol.ts';
+import type {
+  Grant,
+  RateLimiterOptions,
+  RateLimiterStatus,
+  RateLimitSettings,
+} from './rate-limit-types.ts';
+import { checkSettings, DEFAULT_RATE_LIMIT } from './rate-limit-types.ts';
 import { retryDelayMs } from './backoff.ts';
 import { etaMs, SpentUnits } from './sliding-window.ts';
-
-export interface RateLimitSettings {
-  /** Starts allowed in any rolling window. */
-  perWindow: number;
-  windowMs: number;
-  /** Calls in flight at once. */
-  maxConcurrent: number;
-}
-
-/** The free NVIDIA tier behind the gateway: about 40 requests a minute, 5 at once. */
-export const DEFAULT_RATE_LIMIT: RateLimitSettings = {
-  perWindow: 40,
-  windowMs: 60_000,
-  maxConcurrent: 5,
-};
-
-export interface RateLimiterOptions {
-  /** For the full jitter of the 429 back-off; tests pass a fixed one. */
-  random?: () => number;
-  backoffBaseMs?: number;
-  backoffCapMs?: number;
-  /** How many recent start times `startTimes()` keeps. */
-  startLogSize?: number;
-}
-
-/** Permission for one upstream call; release it exactly when the call has ended. */
-export interface Grant {
-  readonly startedAt: number;
-  /**
-   * The call's first byte came back: the provider had it by now. Its window unit then comes
-   * back `windowMs` after this moment instead of after the grant, since a gateway in between
-   * (OpenClaw runs an agent's calls one after another) may hold a request for a while before
-   * the provider sees it. Once; a call that never reports it keeps the grant's time.
-   */
-  reachedUpstream(at?: number): void;
-  /** Frees the concurrency slot (the window unit stays spent). Later calls do nothing. */
-  release(outcome: CallOutcome): void;
-}
-
-export interface RateLimiterStatus {
-  /** Window units spent and not yet back: the starts of the last `windowMs`. */
-  startsInWindow: number;
-  perWindow: number;
-  windowMs: number;
-  running: number;
-  maxConcurrent: number;
-  /** `acquire` calls not granted yet. */
-  waiting: number;
-  /** Epoch ms the 429 pause ends, or null when not paused. */
-  pausedUntil: number | null;
-}
 
 /** Taken from the reservoir while paused, so no unit coming back can let a job through. */
 const PAUSE_OFFSET = 1_000_000_000;
 const MAX_TIMER_MS = 2_147_483_647;
 
 const bottleneckPriority = (p: number) => Math.min(9, Math.max(0, Math.round(p) || 0));
-
-function checkSettings(s: RateLimitSettings): RateLimitSettings {
-  for (const [key, value] of Object.entries(s)) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${key} must be ≥ 1: ${value}`);
-  }
-  return s;
-}
 
 /**
  * The one upstream budget every worker shares: at most `maxConcurrent` calls in flight, at most

@@ -3,8 +3,8 @@ import type { Lane } from '../../shared/task.ts';
 import type { GatewayConfig, JobTimeouts } from '../../shared/worker-protocol.ts';
 import type { CircuitBreakerSettings } from './circuit-breaker.ts';
 import { DEFAULT_BREAKER } from './circuit-breaker.ts';
-import type { RateLimitSettings } from './rate-limiter.ts';
-import { DEFAULT_RATE_LIMIT } from './rate-limiter.ts';
+import type { RateLimitSettings } from './rate-limit-types.ts';
+import { DEFAULT_RATE_LIMIT } from './rate-limit-types.ts';
 
 /** Settings of the core. Later issues move them into SQLite and a settings UI. */
 export interface CoreSettings {
