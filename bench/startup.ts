@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { CONVERSATIONS, RUNNING, seedDatabase, TASKS } from './seed-db.ts';
 import type { StartupSample } from './startup-child.ts';
 import { fmtBytes, summarize, table } from './stats.ts';
-import type { SectionReport } from './util.ts';
+import type { Figure, SectionReport, Unit } from './util.ts';
 import { benchDir } from './util.ts';
 
+/** The issue that asked for these figures (no target was set). */
+const ISSUE = 3;
 const RUNS = 5;
 const CHILD = join(import.meta.dirname, 'startup-child.ts');
 
@@ -56,6 +58,18 @@ export async function startupTime(): Promise<SectionReport> {
       return [label, s.n, fmtBytes(s.min), fmtBytes(s.p50), fmtBytes(s.max)];
     };
     const first = samples[0] as StartupSample;
+    const figure = (name: string, unit: Unit, pick: (s: StartupSample) => number): Figure => ({
+      issue: ISSUE,
+      name: `${name}, P50 of ${RUNS}`,
+      value: summarize(samples.map(pick)).p50,
+      unit,
+    });
+    const figures = [
+      figure('createCore() with 10,000 tasks', 'ms', (s) => s.createCoreMs),
+      figure('createCore() → first conversations.list', 'ms', (s) => s.listMs),
+      figure('createCore() → chat.history of the largest', 'ms', (s) => s.historyMs),
+      figure('RSS after start', 'MiB', (s) => s.rss / 1024 ** 2),
+    ];
     const states = Object.entries(info.states)
       .map(([state, n]) => `${n} ${state}`)
       .join(', ');
@@ -75,6 +89,7 @@ export async function startupTime(): Promise<SectionReport> {
           ],
         ),
       ],
+      figures,
       notes: [
         `${RUNS} runs, each a fresh Node process (\`bench/startup-child.ts\`) on a fresh copy of one seeded file; the inert worker handle again, so no worker process starts.`,
         `Database: ${TASKS.toLocaleString('en')} tasks (${states}) over ${CONVERSATIONS} conversations, succeeded ones with ~1 KB outputs; ${fmtBytes(dbBytes)} after a WAL checkpoint; seeded with SQL in one transaction after \`openDatabase()\` made the schema (${(info.buildMs / 1000).toFixed(1)} s).`,

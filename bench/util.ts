@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkerHandle } from '../src/main/core/worker-port.ts';
+import type { WindowChart } from './chart.ts';
 
 export const WORKER_ENTRY = join(import.meta.dirname, '../src/worker/index.ts');
 
@@ -12,7 +13,43 @@ export interface SectionReport {
   /** Each entry is a rendered table (see stats.ts `table`). */
   tables: string[];
   notes: string[];
+  /** The headline numbers, for the report's one summary table (report.ts). */
+  figures: Figure[];
+  /** Data for the report's PNG charts (chart.ts), drawn after every section has run. */
+  charts?: WindowChart[];
 }
+
+export type Unit = 'ms' | 'MiB' | '%' | '/s' | 'count';
+
+/**
+ * One figure of the summary. The ratio is `value ÷ baseline.value`: the baseline must be in the
+ * same unit and measured in the same run (or a fixed yardstick such as one frame), so a noisy
+ * machine moves both.
+ */
+export interface Figure {
+  /** The issue that asked for this figure. */
+  issue: number;
+  name: string;
+  value: number;
+  unit: Unit;
+  baseline?: {
+    name: string;
+    value: number;
+    /** Show the ratio as a percentage (of a ceiling, say) rather than as `n×`. */
+    percent?: true;
+  };
+  /** What the issue asked for; `met` is worked out in one place, from the value. */
+  target?: Target;
+}
+
+/** `value op bound`, e.g. P95 `<` 50 ms, long tasks `=` 0. */
+export interface Target {
+  op: '<' | '≤' | '=' | '≥';
+  value: number;
+}
+
+/** One frame at 60 Hz: the yardstick of the UI figures. */
+export const FRAME_MS = 1000 / 60;
 
 export function render(report: SectionReport): string {
   const notes = report.notes.map((n) => `- ${n}`).join('\n');
