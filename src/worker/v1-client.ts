@@ -65,7 +65,7 @@ export async function streamChat(job: Job, options: StreamChatOptions): Promise<
     const onDelta = (text: string): void => {
       if (!guard.signal.aborted) options.onDelta(text);
     };
-    return await readAnswer(response, guard, onDelta);
+    return await readAnswer(response, guard, onDelta, job.gateway.token);
   } catch (err) {
     const failure =
       guard.error(err) ??
@@ -118,14 +118,17 @@ async function readAnswer(
   response: Dispatcher.ResponseData,
   guard: RunGuard,
   onDelta: (text: string) => void,
+  token: string,
 ): Promise<CompletionOutcome> {
   const { statusCode, headers, body } = response;
+  // Scrubbed before any message is cut from it: a token cut in half would escape the redaction.
+  const text = async (): Promise<string> => scrubToken(await readText(body, guard), token);
   if (statusCode !== 200) {
-    throw httpStatusError(statusCode, headers, await readText(body, guard));
+    throw httpStatusError(statusCode, headers, await text());
   }
   const type = String(headers['content-type'] ?? '');
   if (!type.includes('text/event-stream')) {
-    return readWholeAnswer(type, await readText(body, guard), onDelta);
+    return readWholeAnswer(type, await text(), onDelta);
   }
   const stream = new CompletionStream(onDelta);
   const decoder = new TextDecoder();
@@ -219,12 +222,18 @@ function readWholeAnswer(
   });
 }
 
+/** A gateway that echoes the token back must not get it into our logs, database or UI. */
+function scrubToken(text: string, token: string): string {
+  return token.length < 4 || !text.includes(token) ? text : text.split(token).join('[redacted]');
+}
+
 /** Defence in depth: a gateway that echoes the token back must not get it into our logs or UI. */
 function redact(error: UpstreamError, token: string): UpstreamError {
-  if (token.length < 4 || !error.message.includes(token)) return error;
+  const message = scrubToken(error.message, token);
+  if (message === error.message) return error;
   return new UpstreamError({
     code: error.code,
-    message: error.message.split(token).join('[redacted]'),
+    message,
     retryable: error.retryable,
     status: error.status,
     retryAfterMs: error.retryAfterMs,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import { chatPage } from './support/chat-page.ts';
 import { watchConsole } from './support/console-guard.ts';
 import { E2E_ENV, STREAM, fromEnv } from './support/env.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import { openBridge, type BridgeClient } from '../helpers/bridge-client.ts';
 import { startFakeGateway, type FakeGateway } from '../helpers/fake-gateway.ts';
 import { chatPage } from './support/chat-page.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import { chatPage } from './support/chat-page.ts';
 import { watchConsole } from './support/console-guard.ts';
 import { E2E_ENV, STREAM, fromEnv } from './support/env.ts';

@@ -3,12 +3,15 @@ import { join, resolve } from 'node:path';
 import { startFakeGateway } from '../helpers/fake-gateway.ts';
 import { startHeadless } from './support/headless.ts';
 import { E2E_ENV, STREAM } from './support/env.ts';
+import { scanRecordedRun, startRecording } from './support/leak-scan.ts';
 
 /**
  * The stack every spec shares: the fake V1 gateway in this process and one headless server
  * in front of it. Specs that need a broken gateway start their own server.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // Before any server starts: each one records its log and data for the teardown's scan.
+  startRecording();
   const gateway = await startFakeGateway({
     // Slow enough that a reply is seen half-written; long enough to send more meanwhile.
     firstChunkDelayMs: STREAM.firstChunkDelayMs,
@@ -41,5 +44,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   return async () => {
     await server.stop();
     await gateway.close();
+    // Issue 7: no gateway token in any log, data folder or frame of the run; throws if found.
+    console.log(scanRecordedRun());
   };
 }

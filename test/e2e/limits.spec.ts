@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import { startFakeGateway, type FakeGateway, type Fault } from '../helpers/fake-gateway.ts';
 import { chatPage } from './support/chat-page.ts';
 import { watchConsole } from './support/console-guard.ts';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import { openBridge, type BridgeClient } from '../helpers/bridge-client.ts';
 import { startFakeGateway, type FakeGateway } from '../helpers/fake-gateway.ts';
 import { chatPage } from './support/chat-page.ts';

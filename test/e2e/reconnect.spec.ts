@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import { chatPage } from './support/chat-page.ts';
 import { E2E_ENV, STREAM, fromEnv } from './support/env.ts';
 import { startHeadless, type HeadlessProcess } from './support/headless.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import { chatPage } from './support/chat-page.ts';
 import { E2E_ENV, fromEnv } from './support/env.ts';
 import { closedPort, startHeadless, type HeadlessProcess } from './support/headless.ts';

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import { chatPage } from './support/chat-page.ts';
 import { watchConsole } from './support/console-guard.ts';
 import { E2E_ENV, fromEnv } from './support/env.ts';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +21,8 @@ export interface ServerProcessOptions {
   /** CLAWDESK_WORKERS; the server's default when not given. */
   workers?: number;
   uiToken?: string;
+  /** Everything the server and its workers print, stdout and stderr, whole (not the tail). */
+  logFile?: string;
 }
 
 export interface ServerProcess {
@@ -31,6 +33,11 @@ export interface ServerProcess {
   readonly tag: string;
   /** The last lines of stderr (server and workers), for a failure message. */
   readonly log: string[];
+  /**
+   * With `logFile`: resolves once it holds everything, i.e. after the server and the workers
+   * that share its stderr have closed their output (they may outlive a killed server).
+   */
+  readonly logWritten: Promise<void>;
   /** kill -9, as a crash or the OOM killer would; resolves once the process is gone. */
   kill(): Promise<void>;
   /** SIGTERM (a clean shutdown), SIGKILL if it does not end in time. */
@@ -62,6 +69,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     if (log.length > LOG_LINES) log.shift();
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const logWritten = options.logFile ? teeOutput(child, options.logFile) : Promise.resolve();
   const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
   const kill = async (): Promise<void> => {
     if (!gone()) child.kill('SIGKILL');
@@ -69,11 +77,20 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   };
   try {
     const url = await waitForUrl(child, log);
-    return { url, pid: child.pid!, tag, log, kill, stop: () => stopGently(child, exited, gone) };
+    const stop = () => stopGently(child, exited, gone);
+    return { url, pid: child.pid!, tag, log, logWritten, kill, stop };
   } catch (error) {
     await kill();
     throw error;
   }
+}
+
+function teeOutput(child: ChildProcess, path: string): Promise<void> {
+  const file = createWriteStream(path);
+  child.stdout!.pipe(file, { end: false });
+  child.stderr!.pipe(file, { end: false });
+  child.once('close', () => file.end());
+  return new Promise((done) => file.once('close', () => done()));
 }
 
 function waitForUrl(child: ChildProcess, log: string[]): Promise<string> {

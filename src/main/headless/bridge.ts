@@ -97,10 +97,17 @@ export async function answer(raw: string | null, core: ClawDeskCore): Promise<Br
   }
   const request = BridgeRequestSchema.safeParse(json);
   if (!request.success) {
-    const id =
-      typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : null;
-    const message = `request must be {id, method, params}: ${request.error.issues.map((i) => i.message).join('; ')}`;
-    return { kind: 'error', id, error: { code: 'invalid_params', message } };
+    // Echo the id only when it is one: a reply with id 1.5 would break the protocol itself.
+    const given = BridgeRequestSchema.shape.id.safeParse((json as { id?: unknown } | null)?.id);
+    const detail = request.error.issues
+      .map((i) => `${i.path.length ? i.path.join('.') : 'request'}: ${i.message}`)
+      .join('; ');
+    const message = `request must be {id, method, params}: ${detail}`;
+    return {
+      kind: 'error',
+      id: given.success ? given.data : null,
+      error: { code: 'invalid_params', message },
+    };
   }
   const { id, method, params } = request.data;
   const outcome = await core.dispatch(method, params);

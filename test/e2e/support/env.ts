@@ -3,6 +3,8 @@ export const E2E_ENV = {
   appUrl: 'CLAWDESK_E2E_URL',
   gatewayUrl: 'CLAWDESK_E2E_GATEWAY_URL',
   gatewayToken: 'CLAWDESK_E2E_GATEWAY_TOKEN',
+  /** Where servers and pages record what the leak scan reads (unset outside an e2e run). */
+  leakScan: 'CLAWDESK_E2E_LEAK_SCAN_DIR',
 } as const;
 
 export function fromEnv(name: (typeof E2E_ENV)[keyof typeof E2E_ENV]): string {

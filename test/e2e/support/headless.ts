@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { recordServerStart, recordServerStop, recordToken } from './leak-scan.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SERVE = join(ROOT, 'out/main/serve.js');
@@ -57,9 +59,15 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessP
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logFile);
+  const logWritten = new Promise<void>((done) => log.once('close', () => done()));
   child.stderr?.pipe(log);
+  recordServerStart(options.name, logFile, dataDir);
+  recordToken(options.gatewayToken, `server-${options.name}`);
   const stop = async (): Promise<void> => {
     await stopChild(child);
+    // The log ends when workers sharing its stderr have gone too; a stray one must not hang us.
+    await Promise.race([logWritten, sleep(STOP_TIMEOUT_MS, undefined, { ref: false })]);
+    recordServerStop(options.name, dataDir);
     if (ownsData) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
