@@ -9,6 +9,7 @@ import {
 import { QueueSlotSchema, UpstreamStatusSchema } from './upstream.ts';
 import { ResourcesSchema, TaskListParamsSchema, TaskSummarySchema } from './monitor.ts';
 import { SettingsPatchSchema, SettingsViewSchema } from './settings.ts';
+import { StorageProblemSchema } from './storage.ts';
 
 const taskRef = z.object({ taskId: z.string().min(1).max(64) }).strict();
 
@@ -94,6 +95,11 @@ export const apiContract = {
   'system.resources': { params: z.object({}).strict(), result: ResourcesSchema },
   /** Requests in the window, running calls, 429 pause, breaker, token: for the limiter panel. */
   'upstream.status': { params: z.object({}).strict(), result: UpstreamStatusSchema },
+  /** Whether ClawDesk can save right now; `storage` events tell of every change after. */
+  'storage.status': {
+    params: z.object({}).strict(),
+    result: z.object({ problem: StorageProblemSchema.nullable() }),
+  },
   /** Place in line and a rough start time of queued tasks ("#37 — starts in about 50 s"). */
   'queue.positions': {
     params: z.object({ taskIds: z.array(z.string().min(1).max(64)).max(500) }).strict(),
@@ -139,12 +145,25 @@ export const TaskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings'), settings: SettingsViewSchema }),
   /** The shared budget changed (at most a few times a second). */
   z.object({ type: z.literal('upstream'), status: UpstreamStatusSchema }),
+  /** Saving stopped working (the problem) or works again (null). */
+  z.object({ type: z.literal('storage'), problem: StorageProblemSchema.nullable() }),
 ]);
 export type TaskEvent = z.infer<typeof TaskEventSchema>;
 
-/** Errors crossing a process boundary: a code the UI can switch on and a sentence for people. */
+/**
+ * Errors crossing a process boundary: a code the UI can switch on and a sentence for people.
+ * `storage_unavailable`: nothing was changed because ClawDesk cannot save (disk full,
+ * read-only); the `storage` event and `storage.status` say more.
+ */
 export const ApiErrorSchema = z.object({
-  code: z.enum(['invalid_params', 'not_found', 'unknown_method', 'refused', 'internal']),
+  code: z.enum([
+    'invalid_params',
+    'not_found',
+    'unknown_method',
+    'refused',
+    'storage_unavailable',
+    'internal',
+  ]),
   message: z.string(),
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;

@@ -5,10 +5,12 @@ export type ApiHandlers = {
   [M in ApiMethod]: (params: ApiParams<M>) => ApiResult<M> | Promise<ApiResult<M>>;
 };
 
+type RefusalCode = 'not_found' | 'refused' | 'storage_unavailable';
+
 /** A refusal a handler raises on purpose; its message is shown to the user as is. */
 export class ApiRefusal extends Error {
-  readonly code: 'not_found' | 'refused';
-  constructor(code: 'not_found' | 'refused', message: string) {
+  readonly code: RefusalCode;
+  constructor(code: RefusalCode, message: string) {
     super(message);
     this.name = 'ApiRefusal';
     this.code = code;

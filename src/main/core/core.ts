@@ -6,8 +6,9 @@ import type { ApiHandlers } from './api-dispatcher.ts';
 import { ApiRefusal, dispatch } from './api-dispatcher.ts';
 import { chatHandlers } from './chat-handlers.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import { openDatabase } from './database.ts';
+import type { Db } from './database.ts';
 import { monitorHandlers, resourceProbe } from './monitor-handlers.ts';
+import { openStorage } from './open-storage.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { Scheduler } from './scheduler.ts';
 import type { SecretStore } from './secret-store.ts';
@@ -16,6 +17,7 @@ import type { SettingsDeps } from './settings-handlers.ts';
 import { loadSettings, settingsHandlers } from './settings-handlers.ts';
 import { SettingsStore } from './settings-store.ts';
 import type { CoreSettings } from './settings.ts';
+import { guardWrites, StorageGuard } from './storage-guard.ts';
 import { applyTaskAction } from './task-actions.ts';
 import { TaskStore } from './task-store.ts';
 import type { SpawnWorker } from './worker-port.ts';
@@ -41,6 +43,11 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** Settings given at launch (flags, environment): they win over saved ones. */
   pinned?: Partial<UserSettings>;
+  /**
+   * Tests only: sees each connection before anything is written, to simulate disk trouble
+   * with SQLite itself (`max_page_count`, `query_only`), which root's permissions cannot.
+   */
+  onDatabaseOpen?: (db: Db) => void;
 }
 
 /** Upstream status changes with every grant; the UI needs a few updates a second at most. */
@@ -67,12 +74,18 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   const log = options.log ?? ((line: string) => console.error(`[clawdesk] ${line}`));
   const now = options.now ?? Date.now;
   const settings = options.settings;
+  const dataDir = dirname(options.dbPath);
   // Tools work in the data folder's `workspace` unless the user chose another folder.
   const prepareWorkspace = (): void => {
-    settings.tools.workspace ||= join(dirname(options.dbPath), 'workspace');
-    if (settings.tools.enabled) mkdirSync(settings.tools.workspace, { recursive: true });
+    settings.tools.workspace ||= join(dataDir, 'workspace');
+    try {
+      if (settings.tools.enabled) mkdirSync(settings.tools.workspace, { recursive: true });
+    } catch (err) {
+      // A read-only data folder must not stop the history from opening; the tools say so.
+      log(`cannot create the tools workspace: ${String(err)}`);
+    }
   };
-  const db = openDatabase(options.dbPath);
+  const { db, readOnlyBecause } = openStorage(options.dbPath, options.onDatabaseOpen);
   const store = new TaskStore(db);
   const listeners = new Set<(event: TaskEvent) => void>();
   const emit = (event: TaskEvent): void => {
@@ -101,6 +114,16 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       scheduler.pump();
     });
   };
+  const storage = new StorageGuard({
+    db,
+    folder: dataDir,
+    probeEveryMs: settings.storageProbeMs,
+    emit,
+    log,
+    recovered: () => scheduler.pump(),
+  });
+  if (readOnlyBecause) storage.openedReadOnly(readOnlyBecause);
+  else storage.checkAtStart();
   const gate = new UpstreamGate(limiter, breaker, settings.authRetryMs, upstreamChanged);
   limiter.onChange(upstreamChanged);
   breaker.onChange(upstreamChanged);
@@ -109,6 +132,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     settings: () => settings,
     spawnWorker: options.spawnWorker,
     budget: gate,
+    storage,
     toolCalls: new ToolCallStore(db, now),
     emit,
     log,
@@ -131,7 +155,8 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   scheduler.recover();
 
   const sweep = (): void => {
-    const swept = store.sweepFinished(now() - settings.retentionMs);
+    // Skipped while the disk is in trouble (the next round sweeps); never worth a crash.
+    const swept = storage.attempt(() => store.sweepFinished(now() - settings.retentionMs)) ?? 0;
     if (swept > 0) log(`swept ${swept} finished tasks older than the retention period`);
   };
   sweep();
@@ -165,13 +190,17 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     },
     ...monitorHandlers(store, scheduler),
     ...settingsHandlers(settingsDeps),
-    'system.resources': resourceProbe(dirname(options.dbPath), scheduler),
+    'system.resources': resourceProbe(dataDir, scheduler),
+    'storage.status': () => ({ problem: storage.problem() }),
   };
+
+  // Commands that write are refused with the reason while ClawDesk cannot save (issue 7).
+  const guarded = guardWrites(handlers, storage);
 
   setImmediate(() => scheduler.pump());
   let closing: Promise<void> | undefined;
   return {
-    dispatch: (method, params) => dispatch(handlers, method, params, log),
+    dispatch: (method, params) => dispatch(guarded, method, params, log),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -180,6 +209,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       clearInterval(sweepTimer);
       closing ??= scheduler.stop().finally(() => {
         gate.stop();
+        storage.stop();
         db.close();
       });
       return closing;

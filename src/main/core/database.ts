@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.ts';
+import { ensureFolder } from './storage-problem.ts';
 
 export type Db = Database.Database;
 export type Statement = Database.Statement;
@@ -9,17 +9,25 @@ export type Statement = Database.Statement;
 /**
  * Opens (creating if needed) the ClawDesk database: WAL so readers never wait for the writer,
  * synchronous=NORMAL which in WAL mode is durable across a process crash (only an OS crash can
- * lose the last commits), foreign keys on, and every pending migration applied.
+ * lose the last commits), foreign keys on, and every pending migration applied. `onOpen` sees
+ * the connection before anything is written (tests use it to make the disk "full").
  */
-export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+export function openDatabase(path: string, onOpen?: (db: Db) => void): Db {
+  if (path !== ':memory:') ensureFolder(dirname(path));
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
+  try {
+    onOpen?.(db);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (err) {
+    // A half-set-up connection would keep the file open under whoever tries next.
+    db.close();
+    throw err;
+  }
 }
 
 export function migrate(db: Db): number {

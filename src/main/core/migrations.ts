@@ -65,4 +65,11 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX tool_calls_by_task ON tool_calls (task_id, at);
   `,
+  // 5: where the storage probe writes new data to see whether the disk takes it (issue 7)
+  `
+  CREATE TABLE storage_probe (
+    id     INTEGER PRIMARY KEY,
+    filler BLOB NOT NULL
+  );
+  `,
 ];

@@ -1,12 +1,15 @@
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
 import type { TaskSummary } from '../../shared/monitor.ts';
-import type { Lane, TaskError, TaskPhase, TaskView } from '../../shared/task.ts';
-import { retryDelayMs } from './backoff.ts';
+import type { Lane, TaskPhase, TaskView } from '../../shared/task.ts';
 import type { UpstreamBudget } from './call-grants.ts';
 import { CallGrants } from './call-grants.ts';
 import { OutputBuffer } from './output-buffer.ts';
+import type { Failure, RunOutcome } from './run-outcome.ts';
+import { failureOutcome } from './run-outcome.ts';
 import type { CoreSettings } from './settings.ts';
+import type { StorageGuard } from './storage-guard.ts';
 import type { TaskStore } from './task-store.ts';
+import { RunResults } from './run-results.ts';
 import type { JobRef, PooledWorker, WorkerReport } from './worker-pool.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { WakeTimer } from './wake-timer.ts';
@@ -19,6 +22,8 @@ export interface SchedulerOptions {
   settings: () => CoreSettings;
   spawnWorker: SpawnWorker;
   budget: UpstreamBudget;
+  /** Every write goes through it: disk trouble holds results in memory (issue 7). */
+  storage: StorageGuard;
   toolCalls: ToolCallStore;
   emit: (event: TaskEvent) => void;
   log: (line: string) => void;
@@ -36,6 +41,7 @@ export class Scheduler {
   private readonly output: OutputBuffer;
   private readonly grants: CallGrants;
   private readonly tools: ToolRuns;
+  private readonly results: RunResults;
   /** Conversation and lane of each running task, so a delta needs no database read. */
   private readonly runs = new Map<
     string,
@@ -50,10 +56,18 @@ export class Scheduler {
 
   constructor(opts: SchedulerOptions) {
     this.opts = opts;
-    const { store, settings, log } = opts;
-    this.output = new OutputBuffer(settings().checkpointMs, (batch) => store.appendOutput(batch));
+    const { store, settings, log, storage } = opts;
+    this.output = new OutputBuffer(settings().checkpointMs, (batch) => {
+      storage.background(() => store.appendOutput(batch));
+    });
     this.grants = new CallGrants(opts.budget, log);
-    this.tools = new ToolRuns(opts.toolCalls);
+    this.tools = new ToolRuns(opts.toolCalls, (write) => storage.background(write));
+    this.results = new RunResults({
+      store,
+      storage,
+      emitTask: (taskId) => this.emitTask(taskId),
+      requeued: () => this.wakeForBackoff(),
+    });
     const limits = () => {
       const s = settings();
       return {
@@ -77,12 +91,13 @@ export class Scheduler {
 
   /** Start-up: tasks that were running when the process died go back in line, if they may. */
   recover(): void {
-    this.opts.store.recoverInterrupted();
+    this.opts.storage.background(() => this.opts.store.recoverInterrupted());
   }
 
   /** Fills idle workers with the next runnable tasks, as far as the budget allows. */
   pump(): void {
-    if (this.stopped) return;
+    // Nothing starts while its result could not be saved: queued tasks wait for the disk.
+    if (this.stopped || this.opts.storage.problem()) return;
     for (;;) {
       // Workers start lazily: only when something is waiting for one.
       if (!this.opts.store.hasRunnable()) {
@@ -99,7 +114,7 @@ export class Scheduler {
       }
       const worker = this.pool.takeIdle();
       if (!worker) return;
-      const claimed = this.opts.store.claimNext(this.focused);
+      const claimed = this.opts.storage.attempt(() => this.opts.store.claimNext(this.focused));
       if (!claimed) return;
       const { gateway, lanes } = this.opts.settings();
       const job: JobRef = { taskId: claimed.id, attempt: claimed.attempt };
@@ -153,7 +168,11 @@ export class Scheduler {
     this.waker.stop();
     this.output.flushAll();
     this.output.stop();
-    this.opts.store.interruptRunning(false);
+    const { storage, store } = this.opts;
+    // Results waiting for the disk get one last try before their tasks are interrupted; if
+    // that fails too, those tasks run again at the next start (see RunResults).
+    storage.recheck();
+    storage.attempt(() => store.interruptRunning(false));
     await this.pool.close();
   }
 
@@ -164,6 +183,8 @@ export class Scheduler {
 
   /** A stored view with what only memory knows of a running task: its text and phase. */
   live(task: TaskView): TaskView {
+    const unsaved = this.results.view(task);
+    if (unsaved) return unsaved;
     const output = this.output.text(task.id);
     const phase = this.runs.get(task.id)?.phase;
     if (output === undefined && phase === undefined) return task;
@@ -178,6 +199,8 @@ export class Scheduler {
 
   /** A monitor row with what only memory knows: text so far and phase. */
   liveSummary(t: TaskSummary): TaskSummary {
+    const unsaved = this.results.summary(t);
+    if (unsaved) return unsaved;
     const output = this.output.text(t.id);
     const phase = this.runs.get(t.id)?.phase;
     if (output === undefined && phase === undefined) return t;
@@ -233,19 +256,12 @@ export class Scheduler {
         this.tools.request(job, message, (m) => worker.handle.send(m));
         return this.setPhase(job.taskId, 'waiting_approval');
     }
-    this.forget(job);
-    const expect = { state: 'running' as const, attempt: job.attempt };
-    const changed =
+    const outcome: RunOutcome =
       message.type === 'succeeded'
-        ? this.opts.store.transition(
-            job.taskId,
-            'succeeded',
-            { usage: message.usage, finishReason: message.finishReason },
-            expect,
-          )
-        : this.settleFailure(job, message.error, message.retryable, message.retryAfterMs);
+        ? { to: 'succeeded', patch: { usage: message.usage, finishReason: message.finishReason } }
+        : this.failure(job, message);
+    this.settle(job, outcome);
     this.pool.release(worker);
-    if (changed) this.emitTask(job.taskId);
     this.pump();
   }
 
@@ -271,43 +287,23 @@ export class Scheduler {
   private onWorkerExit(worker: PooledWorker, job: JobRef | null, reason: string): void {
     this.opts.log(`worker ${worker.id}: ${reason}`);
     if (job && !this.stopped) {
-      this.forget(job);
-      const error: TaskError = {
-        code: 'worker_crashed',
-        message: `the worker running this task stopped: ${reason}`,
-      };
+      const message = `the worker running this task stopped: ${reason}`;
       // Not the gateway's fault: retry at once on a fresh worker.
-      if (this.settleFailure(job, error, true, 0)) this.emitTask(job.taskId);
+      const error = { code: 'worker_crashed' as const, message };
+      this.settle(job, this.failure(job, { error, retryable: true, retryAfterMs: 0 }));
     }
     this.pump();
   }
 
-  /** A retryable failure with attempts left goes back in line after a jittered back-off. */
-  private settleFailure(
-    job: JobRef,
-    error: TaskError,
-    retryable: boolean,
-    retryAfterMs: number | null,
-  ): TaskView | undefined {
-    const { store } = this.opts;
-    const expect = { state: 'running' as const, attempt: job.attempt };
-    if (error.code === 'unauthorized') {
-      // The token is wrong for every task alike: wait (the budget holds dispatch) instead of
-      // spending attempts; the reason stays on the task for the user to read.
-      return store.transition(job.taskId, 'queued', { error }, expect);
-    }
-    if (retryable && store.attemptsLeft(job.taskId, 1)) {
-      const { retryBaseMs, retryCapMs } = this.opts.settings();
-      const delay =
-        retryAfterMs ?? retryDelayMs(job.attempt, this.opts.random, retryBaseMs, retryCapMs);
-      const patch = { error, notBefore: Date.now() + delay, countFailure: true };
-      const view = store.transition(job.taskId, 'queued', patch, expect);
-      this.wakeForBackoff();
-      return view;
-    }
-    const timedOut = error.code === 'timeout' || error.code === 'stall_timeout';
-    const to = timedOut ? 'timed_out' : 'failed';
-    return store.transition(job.taskId, to, { error, countFailure: true }, expect);
+  private failure(job: JobRef, failure: Failure): RunOutcome {
+    return failureOutcome(this.opts.store, this.opts.settings(), job, failure, this.opts.random);
+  }
+
+  /** How the run ended, recorded after its text (see RunResults for a disk in trouble). */
+  private settle(job: JobRef, outcome: RunOutcome): void {
+    const output = this.output.text(job.taskId) ?? '';
+    this.forget(job);
+    this.results.settle(job, outcome, output);
   }
 
   /** The run is over for us: its text flushed, its budget slots given back. */

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { storageCode } from './storage-problem.ts';
 
 /**
  * Where the gateway token lives. Electron keeps it with safeStorage (src/main/electron); the
@@ -24,13 +25,23 @@ export function memorySecrets(initial: string | null = null): SecretStore {
 
 /** A file only its owner can read (0600); `seed` (e.g. from the environment) wins when set. */
 export function fileSecrets(path: string, seed?: string): SecretStore {
-  if (seed) write(path, seed);
+  // A seed that cannot be written (a full or read-only data folder, issue 7) is still used.
+  let unwritten: string | null = null;
+  if (seed) {
+    try {
+      write(path, seed);
+    } catch (err) {
+      if (storageCode(err) === undefined) throw err;
+      unwritten = seed;
+    }
+  }
   return {
     kind: seed ? 'environment' : 'file',
-    get: () => (existsSync(path) ? readFileSync(path, 'utf8').trim() || null : null),
+    get: () => unwritten ?? (existsSync(path) ? readFileSync(path, 'utf8').trim() || null : null),
     set: (value) => {
       if (value) write(path, value);
       else rmSync(path, { force: true });
+      unwritten = null;
     },
   };
 }

@@ -38,6 +38,8 @@ export interface CoreSettings {
   breaker: CircuitBreakerSettings;
   /** After the gateway refused the token, one probe per this period until it is fixed. */
   authRetryMs: number;
+  /** While the disk refuses writes (full, read-only), one try per this period (issue 7). */
+  storageProbeMs: number;
   /**
    * Reuse a finished identical answer (same agent, session and message) within `ttlMs`
    * instead of calling upstream. Off by default: an agent run may have side effects, and
@@ -89,6 +91,7 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
     rateLimit: { ...DEFAULT_RATE_LIMIT },
     breaker: { ...DEFAULT_BREAKER },
     authRetryMs: MINUTE,
+    storageProbeMs: 5_000,
     responseCache: { enabled: false, ttlMs: 10 * MINUTE },
     notifications: { enabled: true },
     language: 'system',

@@ -74,9 +74,12 @@ export class ToolCallStore extends SqlStore {
 export class ToolRuns {
   private readonly pending = new Map<string, Pending>();
   private readonly store: ToolCallStore;
+  private readonly save: (write: () => void) => void;
 
-  constructor(store: ToolCallStore) {
+  /** `save` runs the write, or keeps it until the disk takes writes again (issue 7). */
+  constructor(store: ToolCallStore, save: (write: () => void) => void = (write) => write()) {
     this.store = store;
+    this.save = save;
   }
 
   record(ref: JobRef, message: ToolMessage, at: number): ToolCallView {
@@ -89,7 +92,7 @@ export class ToolRuns {
       result: message.result,
       at,
     };
-    this.store.add(ref, call);
+    this.save(() => this.store.add(ref, call));
     return call;
   }
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClawDeskCore } from '../core/core.ts';
+import type { ClawDeskCore, CoreOptions } from '../core/core.ts';
 import { createCore } from '../core/core.ts';
 import { fileSecrets } from '../core/secret-store.ts';
+import { ensureFolder } from '../core/storage-problem.ts';
 import type { UserSettings } from '../../shared/settings.ts';
 import type { CoreSettings } from '../core/settings.ts';
 import { createBridge } from './bridge.ts';
@@ -25,6 +25,8 @@ export interface HeadlessOptions {
   /** Token the page needs to open the bridge; random when not given. */
   uiToken?: string;
   log: (line: string) => void;
+  /** Tests only (never set by serve.ts): see CoreOptions. */
+  onDatabaseOpen?: CoreOptions['onDatabaseOpen'];
 }
 
 export interface HeadlessServer {
@@ -36,7 +38,7 @@ export interface HeadlessServer {
 /** The headless host: the same core, the built renderer over HTTP and the WebSocket bridge. */
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessServer> {
   const token = options.uiToken ?? randomBytes(24).toString('hex');
-  mkdirSync(options.dataDir, { recursive: true });
+  ensureFolder(options.dataDir);
   const core = createCore({
     dbPath: join(options.dataDir, 'clawdesk.sqlite'),
     settings: options.settings,
@@ -48,6 +50,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
       options.settings.gateway.token || undefined,
     ),
     ...(options.pinned ? { pinned: options.pinned } : {}),
+    ...(options.onDatabaseOpen ? { onDatabaseOpen: options.onDatabaseOpen } : {}),
   });
   const server = createServer(staticHandler(options.rendererDir));
   let origins: string[] = [];

@@ -4,6 +4,7 @@ import { selectApi } from './api/index.ts';
 import type { RendererApi } from './api/types.ts';
 import { useTaskNotifications } from './notify/index.ts';
 import { connectSettings } from './settings/settings-connection.ts';
+import { connectStorage } from './storage/storage-store.ts';
 import { App } from './components/App.tsx';
 import { createChatStore } from './store/chat-store.ts';
 import { StoreProvider } from './store/context.tsx';
@@ -18,6 +19,7 @@ if (!root) throw new Error('index.html has no #root');
 // rendering cannot open two connections.
 const api = selectApi();
 connectSettings(api);
+connectStorage(api);
 const store = createChatStore(api, nextFrame);
 
 /** Task notifications: native ones from main in Electron, the browser's in headless mode. */

@@ -4,6 +4,7 @@ import './chat-extras.css';
 import { TaskMonitor } from '../monitor/TaskMonitor.tsx';
 import { GatewayBanner } from '../settings/GatewayBanner.tsx';
 import { SettingsView } from '../settings/SettingsView.tsx';
+import { StorageBanner } from '../storage/StorageBanner.tsx';
 import { applyLanguage } from '../i18n/index.ts';
 import { useChat } from '../store/context.tsx';
 import { noticeText } from '../store/notice.ts';
@@ -59,6 +60,7 @@ function ChatView() {
         <Title />
         <ExportButton />
       </header>
+      <StorageBanner />
       <GatewayBanner />
       <Notice />
       <MessageList />

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LaneSchema, TaskStateSchema, type Lane, type TaskState } from '../../../shared/task.ts';
+import { StorageBanner } from '../storage/StorageBanner.tsx';
 import { useUi } from '../store/ui-store.ts';
 import { LimiterPanel } from './LimiterPanel.tsx';
 import { ResourcePanel } from './ResourcePanel.tsx';
@@ -136,6 +137,7 @@ export function TaskMonitor() {
         <Filters />
         <Bulk />
       </header>
+      <StorageBanner />
       <Notice />
       <div className="monitor-panels">
         <LimiterPanel />

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { SettingsView as StoredSettings } from '../../../shared/settings.ts';
+import { StorageBanner } from '../storage/StorageBanner.tsx';
 import { LANGUAGES_ORDER } from './languages.ts';
 import { CheckField, Section, TextField } from './fields.tsx';
 import {
@@ -230,6 +231,7 @@ export function SettingsView() {
   return (
     <main className="settings" aria-label={t('title')}>
       <h1 className="title">{t('title')}</h1>
+      <StorageBanner />
       {settings ? (
         <SettingsForm settings={settings} />
       ) : loadError ? (
