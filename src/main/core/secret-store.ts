@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { storageCode } from './storage-problem.ts';
 
 /**
@@ -46,7 +46,18 @@ export function fileSecrets(path: string, seed?: string): SecretStore {
   };
 }
 
+/**
+ * Written beside and renamed over the old file: a full disk fails the write, not the token
+ * already saved (writing in place truncates it first). A fresh file gets 0600 at creation.
+ */
 function write(path: string, token: string): void {
-  writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600); // writeFileSync keeps the mode of a file that already existed
+  const next = `${path}.${process.pid}.tmp`;
+  try {
+    rmSync(next, { force: true }); // a leftover would keep its own mode
+    writeFileSync(next, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    renameSync(next, path);
+  } catch (err) {
+    rmSync(next, { force: true });
+    throw err;
+  }
 }
