@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Db } from '../../src/main/core/database.ts';
 import { defaultSettings } from '../../src/main/core/settings.ts';
 import { startHeadless, type HeadlessServer } from '../../src/main/headless/server.ts';
+import { fillDisk, freeDisk } from '../helpers/full-disk.ts';
 import { chatPage } from './support/chat-page.ts';
 import { E2E_ENV, fromEnv } from './support/env.ts';
 import { expect, test } from './support/fixtures.ts';
@@ -28,20 +29,6 @@ test.afterEach(async () => {
   if (dataDir) recordServerStop('storage-banner', dataDir);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** No page beyond those the file has, and every free page and scrap of room taken. */
-function fillDisk(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS test_ballast (b BLOB NOT NULL)');
-  db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
-  const insert = db.prepare('INSERT INTO test_ballast (b) VALUES (zeroblob(?))');
-  for (const bytes of [65_536, 4096, 256, 16]) {
-    try {
-      for (;;) insert.run(bytes);
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_FULL') throw err;
-    }
-  }
-}
 
 test('a full disk: a banner on every view says what to do; it goes once there is room', async ({
   page,
@@ -108,7 +95,7 @@ test('a full disk: a banner on every view says what to do; it goes once there is
   await zhPage.screenshot({ path: SCREENSHOT.replace('storage-banner', 'storage-banner-zh') });
 
   // Room again: the banner goes by itself, in both windows, and messages go through.
-  db!.pragma('max_page_count = 1073741823');
+  freeDisk(db!);
   await expect(banner).toHaveCount(0);
   await expect(zhPage.getByTestId('storage-banner')).toHaveCount(0);
   await zhContext.close();

@@ -16,6 +16,7 @@ import type { ApiError, TaskEvent } from '../../src/shared/ipc-contract.ts';
 import type { StorageProblem } from '../../src/shared/storage.ts';
 import type { TaskView } from '../../src/shared/task.ts';
 import { startFakeGateway, type FakeGateway } from '../helpers/fake-gateway.ts';
+import { fillDisk, freeDisk } from '../helpers/full-disk.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { WORKER_ENTRY } from '../helpers/worker-core.ts';
 
@@ -89,25 +90,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-
-/**
- * Fills the "disk": no page beyond those the file has, and every free page and scrap of room
- * in them taken by ballast, as a disk with no free block left. What needs new room now fails.
- */
-function fillDisk(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS test_ballast (b BLOB NOT NULL)');
-  db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
-  const insert = db.prepare('INSERT INTO test_ballast (b) VALUES (zeroblob(?))');
-  for (const bytes of [65_536, 4096, 256, 16]) {
-    try {
-      for (;;) insert.run(bytes);
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_FULL') throw err;
-    }
-  }
-}
-
-const freeDisk = (db: Db): void => void db.pragma('max_page_count = 1073741823');
 
 const storageEvents = (events: TaskEvent[]) =>
   events.flatMap((e) => (e.type === 'storage' ? [e.problem] : []));

@@ -42,7 +42,7 @@ export function GatewayBanner() {
   const url = problem.url ?? configured ?? t('banner.theGateway');
   return (
     <div
-      className="gateway-banner"
+      className="problem-banner gateway-banner"
       role="alert"
       data-testid="gateway-banner"
       data-problem={problem.kind}

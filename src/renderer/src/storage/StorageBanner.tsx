@@ -13,7 +13,7 @@ export function StorageBanner() {
   if (!problem) return null;
   return (
     <div
-      className="storage-banner"
+      className="problem-banner storage-banner"
       role="alert"
       data-testid="storage-banner"
       data-kind={problem.kind}
