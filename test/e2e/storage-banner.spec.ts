@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Db } from '../../src/main/core/database.ts';
@@ -36,6 +36,7 @@ test('a full disk: a banner on every view says what to do; it goes once there is
 }) => {
   dataDir = mkdtempSync(join(tmpdir(), 'clawdesk-e2e-storage-'));
   mkdirSync(dirname(LOG_FILE), { recursive: true });
+  writeFileSync(LOG_FILE, '');
   recordServerStart('storage-banner', LOG_FILE, dataDir);
   let db: Db | undefined;
   server = await startHeadless({
