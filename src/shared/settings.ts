@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+/** Names that look like a tool's but are JavaScript's own: never a key we store. */
+const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
 export type Language = z.infer<typeof LanguageSchema>;
@@ -51,7 +53,13 @@ export const UserSettingsSchema = z.object({
         (w) => w === '' || w.startsWith('/') || /^[A-Za-z]:[\\/]/.test(w),
         'workspace must be an absolute folder path',
       ),
-    policies: z.record(z.string().regex(/^[a-z_]{1,64}$/), z.enum(['allow', 'ask', 'deny'])),
+    policies: z.record(
+      z
+        .string()
+        .regex(/^[a-z_]{1,64}$/)
+        .refine((name) => !PROTOTYPE_NAMES.has(name), 'not a tool name'),
+      z.enum(['allow', 'ask', 'deny']),
+    ),
   }),
 });
 export type UserSettings = z.infer<typeof UserSettingsSchema>;
@@ -64,8 +72,22 @@ export const SettingsViewSchema = UserSettingsSchema.extend({
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
-/** A settings change: any subset; `token` sets (or with '' clears) the gateway token. */
-export const SettingsPatchSchema = UserSettingsSchema.partial()
+const strictLane = LaneTimeoutsSchema.strict();
+const user = UserSettingsSchema.shape;
+
+/**
+ * A settings change: any subset; `token` sets (or with '' clears) the gateway token. Strict all
+ * the way down: a misspelt key (`lanes.long.totlMs`) is refused by name, not silently dropped.
+ * (Saved settings are read with the lenient schema, so a key an older version left is no harm.)
+ */
+export const SettingsPatchSchema = UserSettingsSchema.extend({
+  rateLimit: user.rateLimit.strict(),
+  lanes: z.strictObject({ interactive: strictLane, short: strictLane, long: strictLane }),
+  notifications: user.notifications.strict(),
+  responseCache: user.responseCache.strict(),
+  tools: user.tools.strict(),
+})
+  .partial()
   .extend({ token: z.string().max(4096).optional() })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -229,25 +229,28 @@ describe('frames that are not a request are refused by name', () => {
   });
 });
 
-describe('prototype keys inside params that are accepted', () => {
-  it('are dropped where unknown keys are stripped, never merged or stored', async () => {
-    // Nested settings objects strip unknown keys instead of refusing them: the one place such
-    // a key gets past validation. JSON.parse makes "__proto__" an own key, as an attacker would.
+describe('prototype keys inside settings', () => {
+  it('are refused by name at any depth, and nothing is stored', async () => {
+    // JSON.parse makes "__proto__" an own key, as an attacker's frame would.
     const frame =
       '{"id":900,"method":"settings.update","params":{' +
       '"rateLimit":{"perWindow":7,"windowMs":60000,"maxConcurrent":2,"__proto__":{"polluted":1}},' +
-      '"tools":{"enabled":false,"workspace":"","policies":{"__proto__":"allow","constructor":"deny"}}}}';
-    const view = resultOf(await bridge.request(frame)) as Record<string, unknown>;
-    expect(view.rateLimit).toEqual({ perWindow: 7, windowMs: 60_000, maxConcurrent: 2 });
-    expect(view.tools).toMatchObject({ policies: { constructor: 'deny' } });
+      '"tools":{"enabled":false,"workspace":"","policies":{"constructor":"deny"}}}}';
+    const error = await refusedWithoutEffect(() => bridge.request(frame));
+    expect(error.code).toBe('invalid_params');
+    expect(error.message).toContain('rateLimit: Unrecognized key: "__proto__"');
+    expect(error.message).toContain('tools.policies.constructor: Invalid key in record');
+  });
+
+  it('drops a "__proto__" tool name (zod never copies it), storing no trace of it', async () => {
+    const frame =
+      '{"id":901,"method":"settings.update","params":' +
+      '{"tools":{"enabled":false,"workspace":"","policies":{"__proto__":{"polluted":1}}}}}';
+    const view = resultOf(await bridge.request(frame)) as { tools: { policies: object } };
+    expect(Object.keys(view.tools.policies)).toEqual([]);
     const rows = snapshotDatabase(join(dataDir, 'clawdesk.sqlite')).settings!;
-    const saved = rows.map((row) => (JSON.parse(row) as { value_json: string }).value_json);
-    expect(saved.map((json) => (JSON.parse(json) as typeof view).rateLimit)).toContainEqual(
-      view.rateLimit,
-    );
-    expect(saved.join('\n')).not.toMatch(/__proto__|polluted/);
-    const again = resultOf(await bridge.call('settings.get', {})) as Record<string, unknown>;
-    expect(Object.keys(again.tools as object)).toEqual(['enabled', 'workspace', 'policies']);
+    expect(rows.join('\n')).not.toMatch(/__proto__|polluted/);
+    const again = resultOf(await bridge.call('settings.get', {}));
     expect(JSON.stringify(again)).not.toContain('polluted');
   });
 });
