@@ -14,7 +14,8 @@ import type { JobRef, PooledWorker, WorkerReport } from './worker-pool.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { WakeTimer } from './wake-timer.ts';
 import type { ToolCallStore } from './tool-runs.ts';
-import { ToolRuns, jobTools } from './tool-runs.ts';
+import { ToolRuns } from './tool-runs.ts';
+import { callPriority, runMessage } from './run-job.ts';
 import type { SpawnWorker } from './worker-port.ts';
 
 export interface SchedulerOptions {
@@ -116,23 +117,12 @@ export class Scheduler {
       if (!worker) return;
       const claimed = this.opts.storage.attempt(() => this.opts.store.claimNext(this.focused));
       if (!claimed) return;
-      const { gateway, lanes } = this.opts.settings();
       const job: JobRef = { taskId: claimed.id, attempt: claimed.attempt };
       this.output.start(claimed.id, claimed.attempt, '');
       this.runs.set(claimed.id, { conversationId: claimed.conversationId, lane: claimed.lane });
       this.awaitingFirstCall.add(claimed.id);
       this.emitTask(claimed.id);
-      this.pool.assign(worker, job, {
-        type: 'run',
-        job: {
-          ...job,
-          text: claimed.prompt,
-          sessionKey: claimed.sessionKey,
-          gateway: { ...gateway, agentId: claimed.agentId },
-          timeouts: lanes[claimed.lane],
-          ...jobTools(this.opts.settings()),
-        },
-      });
+      this.pool.assign(worker, job, runMessage(claimed, this.opts.settings()));
     }
   }
 
@@ -232,14 +222,16 @@ export class Scheduler {
       return;
     }
     switch (message.type) {
-      case 'acquire':
+      case 'acquire': {
         this.awaitingFirstCall.delete(job.taskId);
         this.setPhase(job.taskId, 'waiting_for_rate_limit');
-        this.grants.acquire(message, this.priorityOf(job.taskId), (m) => {
+        const priority = callPriority(this.runs.get(job.taskId), this.focused);
+        this.grants.acquire(message, priority, (m) => {
           this.setPhase(job.taskId, 'waiting_for_gateway');
           worker.handle.send(m);
         });
         return;
+      }
       case 'release':
         this.grants.release(message, message.outcome);
         this.pump();
@@ -275,13 +267,6 @@ export class Scheduler {
     }
     const conversationId = this.runs.get(job.taskId)?.conversationId ?? '';
     this.opts.emit({ type: 'delta', taskId: job.taskId, conversationId, offset, text });
-  }
-
-  /** Bottleneck priorities, 0 first: lanes in order, the focused conversation ahead in each. */
-  private priorityOf(taskId: string): number {
-    const run = this.runs.get(taskId);
-    const lane = { interactive: 0, short: 3, long: 6 }[run?.lane ?? 'long'];
-    return lane + (run && run.conversationId === this.focused ? 0 : 1);
   }
 
   private onWorkerExit(worker: PooledWorker, job: JobRef | null, reason: string): void {
