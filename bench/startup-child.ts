@@ -1,6 +1,8 @@
 /**
  * One start-up of the core in a fresh process, forked by startup.ts:
- * `startup-child.ts <dbPath> <conversationId>`. Reports its timings and memory over IPC.
+ * `startup-child.ts <dbPath> <conversationId> [limit]`. Reports its timings and memory over
+ * IPC. With a limit, chat.history is asked for the latest page only, as the chat window opens
+ * a conversation; without, for all of it, as an export does.
  */
 import { performance } from 'node:perf_hooks';
 import { createCore } from '../src/main/core/core.ts';
@@ -23,9 +25,12 @@ export interface StartupSample {
 }
 
 const importedMs = performance.now();
-const [dbPath, conversationId] = process.argv.slice(2);
-if (!dbPath || !conversationId || !process.send) {
-  console.error('usage: fork startup-child.ts <dbPath> <conversationId> (with an IPC channel)');
+const [dbPath, conversationId, limitArg] = process.argv.slice(2);
+const limit = limitArg === undefined ? undefined : Number(limitArg);
+if (!dbPath || !conversationId || !process.send || (limit !== undefined && !(limit > 0))) {
+  console.error(
+    'usage: fork startup-child.ts <dbPath> <conversationId> [limit] (with an IPC channel)',
+  );
   process.exit(2);
 }
 
@@ -40,7 +45,10 @@ const core = createCore({
 const created = performance.now();
 const list = await core.dispatch('conversations.list', {});
 const listed = performance.now();
-const history = await core.dispatch('chat.history', { conversationId });
+const history = await core.dispatch(
+  'chat.history',
+  limit === undefined ? { conversationId } : { conversationId, limit },
+);
 const answered = performance.now();
 if (!list.ok || !history.ok) throw new Error('start-up: a command failed');
 const { rss, heapUsed } = process.memoryUsage();

@@ -13,6 +13,9 @@ import { StorageProblemSchema } from './storage.ts';
 
 const taskRef = z.object({ taskId: z.string().min(1).max(64) }).strict();
 
+/** The most tasks one `chat.history` page may ask for. */
+export const HISTORY_PAGE_MAX = 1000;
+
 /**
  * The one IPC contract: every command the renderer can invoke, with the zod schemas of its
  * params and result. Electron IPC (channel `clawdesk:<method>`), the headless WebSocket bridge
@@ -40,8 +43,19 @@ export const apiContract = {
     params: z.object({ conversationId: z.string().min(1).max(64) }).strict(),
     result: z.object({ deletedTasks: z.number().int().nonnegative() }),
   },
+  /**
+   * A conversation's tasks, oldest first. Without `limit`, all of them (an export). With it, a
+   * page: the latest `limit` tasks, or the `limit` created just before task `before`, which
+   * must be one of this conversation's (a long conversation opens without sending it whole).
+   */
   'chat.history': {
-    params: z.object({ conversationId: z.string().min(1).max(64) }).strict(),
+    params: z
+      .object({
+        conversationId: z.string().min(1).max(64),
+        limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).optional(),
+        before: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
     result: z.array(TaskViewSchema),
   },
   'chat.send': {

@@ -5,7 +5,8 @@ export type ApiHandlers = {
   [M in ApiMethod]: (params: ApiParams<M>) => ApiResult<M> | Promise<ApiResult<M>>;
 };
 
-type RefusalCode = 'not_found' | 'refused' | 'storage_unavailable';
+/** `invalid_params`: the params parse, but name something they may not (another's task). */
+type RefusalCode = 'invalid_params' | 'not_found' | 'refused' | 'storage_unavailable';
 
 /** A refusal a handler raises on purpose; its message is shown to the user as is. */
 export class ApiRefusal extends Error {

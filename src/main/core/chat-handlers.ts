@@ -45,9 +45,15 @@ export function chatHandlers({ store, scheduler, settings, emit, now }: ChatDeps
       return { deletedTasks };
     },
     'conversations.list': () => store.conversations.list(),
-    'chat.history': ({ conversationId }) => {
+    'chat.history': ({ conversationId, limit, before }) => {
       conversation(conversationId);
-      return store.listByConversation(conversationId).map((task) => scheduler.live(task));
+      if (before !== undefined) checkBefore(store, conversationId, before);
+      const tasks =
+        limit === undefined && before === undefined
+          ? store.listByConversation(conversationId)
+          : store.queries.historyPage(conversationId, { limit, before });
+      // What only memory holds (streamed text not checkpointed yet, phase) for each page too.
+      return tasks.map((task) => scheduler.live(task));
     },
     'chat.send': ({ conversationId, text, lane }) => {
       checkInputSize(text, settings.maxInputBytes);
@@ -97,6 +103,17 @@ function refusalsNamed<T>(fn: () => T): T {
     if (err instanceof SubmitRefused) throw new ApiRefusal('refused', err.message);
     throw err;
   }
+}
+
+/** A page starts before a task of this conversation; any other id is a caller's mistake. */
+function checkBefore(store: TaskStore, conversationId: string, before: string): void {
+  const owner = store.queries.conversationOf(before);
+  if (owner === conversationId) return;
+  const why = owner === undefined ? 'there is no such task' : `it belongs to conversation ${owner}`;
+  throw new ApiRefusal(
+    'invalid_params',
+    `chat.history: before: task ${before} is not in conversation ${conversationId}; ${why}`,
+  );
 }
 
 function checkInputSize(text: string, maxBytes: number): void {

@@ -71,6 +71,31 @@ export class TaskQueries extends SqlStore {
     return { tasks: rows.map(summary), total };
   }
 
+  /**
+   * One page of a conversation, oldest first: its latest `limit` tasks, or the `limit` just
+   * before task `before`. Walks the (conversation_id, id) index backwards from `before`, so a
+   * page costs the same at the start of a long conversation as at its end.
+   */
+  historyPage(conversationId: string, page: { limit?: number; before?: string }): TaskView[] {
+    const rows = (
+      page.before === undefined
+        ? this.prepare(
+            'SELECT * FROM tasks WHERE conversation_id = ? ORDER BY id DESC LIMIT ?',
+          ).all(conversationId, page.limit ?? -1)
+        : this.prepare(
+            'SELECT * FROM tasks WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+          ).all(conversationId, page.before, page.limit ?? -1)
+    ) as TaskRow[];
+    return rows.reverse().map(taskView);
+  }
+
+  /** The conversation a task belongs to; undefined when there is no such task. */
+  conversationOf(taskId: string): string | undefined {
+    const row = this.prepare('SELECT conversation_id FROM tasks WHERE id = ?').get(taskId) as
+      { conversation_id: string } | undefined;
+    return row?.conversation_id;
+  }
+
   /** When runs started since `since` (what the rate window still counts after a restart). */
   startsSince(since: number): number[] {
     const rows = this.prepare('SELECT started_at AS t FROM tasks WHERE started_at > ?').all(

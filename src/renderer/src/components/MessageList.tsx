@@ -9,6 +9,7 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useChat } from '../store/context.tsx';
+import { EARLIER_ROW_PX, EarlierMessages } from './EarlierMessages.tsx';
 import { Message } from './Message.tsx';
 
 const NO_IDS: string[] = [];
@@ -24,18 +25,24 @@ const GAP_PX = 20;
  * the DOM, and that a quick scroll does not show blank space.
  */
 const OVERSCAN = 10;
+/** Within this many screens of the top, the page before the oldest message loaded is read. */
+const NEAR_TOP_SCREENS = 1;
 /** Keys that scroll up (Shift+Space too, which scrolling the rest catches). */
 const SCROLL_UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 
 /**
  * The open conversation, virtualized: only the messages on or near the screen are rendered,
  * so a conversation with a thousand streaming tasks costs what a dozen do. Heights vary
- * (Markdown, cards, streamed text): each message is measured once it is in the DOM.
+ * (Markdown, cards, streamed text): each message is measured once it is in the DOM. A long
+ * conversation opens with its latest page; scrolling near the top reads the one before.
  */
 export function MessageList() {
   const { t } = useTranslation('chat');
   const currentId = useChat((s) => s.currentId);
   const ids = useChat((s) => (currentId ? s.order[currentId] : undefined)) ?? NO_IDS;
+  const more = useChat((s) => (currentId ? s.earlier[currentId] !== undefined : false));
+  const earlierStatus = useChat((s) => (currentId ? s.earlierStatus[currentId] : undefined));
+  const loadEarlier = useChat((s) => s.loadEarlier);
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -48,12 +55,17 @@ export function MessageList() {
     getScrollElement: () => scroller.current,
     estimateSize: () => ESTIMATED_HEIGHT_PX,
     overscan: OVERSCAN,
-    paddingStart: EDGE_PX,
+    // Room above the first message for the "Loading earlier messages…" row while there are any.
+    paddingStart: more ? EDGE_PX + EARLIER_ROW_PX + GAP_PX : EDGE_PX,
     paddingEnd: EDGE_PX,
     gap: GAP_PX,
     getItemKey: useCallback((index: number) => ids[index] ?? index, [ids]),
+    // An older page goes in above: the virtualizer keeps the message on screen where it was
+    // (by key) instead of the scroll offset, so the view does not jump by the page's height.
+    anchorTo: 'end',
   });
   const empty = ids.length === 0;
+  const lastId = ids[ids.length - 1];
   const items = virtualizer.getVirtualItems();
   const totalSize = virtualizer.getTotalSize();
 
@@ -65,11 +77,12 @@ export function MessageList() {
     lastScrollTop.current = el.scrollTop;
   };
 
-  // A new conversation or a new message: jump to the end, where it is.
+  // A new conversation or a new message: jump to the end, where it is. Not for older messages
+  // put on top, which the virtualizer keeps out of view (`anchorTo`).
   useLayoutEffect(() => {
     pinned.current = true;
     toBottom();
-  }, [currentId, ids.length]);
+  }, [currentId, lastId]);
 
   // Measured heights replace estimates: the total changes. Stay at the end if the user is there.
   useLayoutEffect(() => {
@@ -100,6 +113,10 @@ export function MessageList() {
     const up = el.scrollTop < lastScrollTop.current;
     lastScrollTop.current = el.scrollTop;
     pinned.current = fromBottom < 2 || (pinned.current && !up && fromBottom < PIN_SLACK_PX);
+    // Read ahead of the user: the page is there before they reach the top. Not after a
+    // refusal, which the row's button retries (a loop of refused requests helps nobody).
+    const nearTop = el.scrollTop < el.clientHeight * NEAR_TOP_SCREENS;
+    if (nearTop && more && earlierStatus === undefined && currentId) void loadEarlier(currentId);
   };
 
   // Streamed text can put the view back at the end before the browser reports a small scroll
@@ -119,6 +136,7 @@ export function MessageList() {
   return (
     <div
       className="messages"
+      data-testid="message-scroll"
       ref={scroller}
       onScroll={onScroll}
       onWheel={onWheel}
@@ -130,6 +148,9 @@ export function MessageList() {
         aria-label={t('messages.label')}
         style={empty ? undefined : { height: totalSize }}
       >
+        {more && currentId ? (
+          <EarlierMessages conversationId={currentId} status={earlierStatus} top={EDGE_PX} />
+        ) : null}
         {empty ? (
           <p className="empty">{t('messages.empty')}</p>
         ) : (

@@ -2,6 +2,7 @@ import type { TaskEvent } from '../../../shared/ipc-contract.ts';
 import type { ConversationView, TaskState, TaskView, ToolCallView } from '../../../shared/task.ts';
 import { TERMINAL_STATES } from '../../../shared/task.ts';
 import type { UpstreamStatus } from '../../../shared/upstream.ts';
+import { byCreation, withEarlier, withLatest } from './history-window.ts';
 
 /** The server-derived part of the chat state. */
 export interface ChatData {
@@ -10,8 +11,16 @@ export interface ChatData {
   tasks: Record<string, TaskView>;
   /** Task ids per conversation, oldest first. */
   order: Record<string, string[]>;
-  /** Conversations whose full history we hold (so a missing task there is a gap). */
+  /**
+   * Conversations whose history we hold up to the latest task (so a missing task there is a
+   * gap), from their start or from `earlier`.
+   */
   loaded: Record<string, true>;
+  /**
+   * Conversations with older tasks than we hold: the oldest task we hold, which is where the
+   * next page ends (`before`). Only the tasks from there on are listed in `order`.
+   */
+  earlier: Record<string, string>;
   /** The shared upstream budget (limiter, breaker, token); null until first read. */
   upstream: UpstreamStatus | null;
   /** The latest tool calls of each task seen live (`tool` events), oldest first, for display. */
@@ -27,7 +36,10 @@ export const MAX_TOOL_CALLS_SHOWN = 20;
  */
 export type Incoming =
   | TaskEvent
-  | { type: 'history'; conversationId: string; tasks: TaskView[] }
+  /** The latest `limit` tasks (a full page means there are older ones), or all without it. */
+  | { type: 'history'; conversationId: string; tasks: TaskView[]; limit?: number }
+  /** The page of `limit` tasks just before `before`, to go on top of what we hold. */
+  | { type: 'earlier'; conversationId: string; before: string; tasks: TaskView[]; limit: number }
   | { type: 'conversations'; conversations: ConversationView[] }
   | { type: 'sent'; conversation: ConversationView; task: TaskView; created: boolean }
   /** After a reconnect: what we hold may have missed events. */
@@ -48,6 +60,7 @@ export const emptyChatData = (): ChatData => ({
   tasks: {},
   order: {},
   loaded: {},
+  earlier: {},
   upstream: null,
   toolCalls: {},
 });
@@ -56,9 +69,6 @@ const isTerminal = (state: TaskState): boolean => TERMINAL_STATES.includes(state
 
 const stateRank = (state: TaskState): number =>
   isTerminal(state) ? 3 : state === 'running' ? 2 : state === 'queued' ? 0 : 1;
-
-const byCreation = (a: TaskView, b: TaskView): number =>
-  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const byRecency = (a: ConversationView, b: ConversationView): number => b.updatedAt - a.updatedAt;
 
@@ -95,7 +105,7 @@ function withoutPhase(task: TaskView): TaskView {
 
 /** Applies a batch of incoming items, copying each collection at most once. */
 export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchResult {
-  let { conversations, tasks, order, loaded, upstream, toolCalls } = data;
+  let { conversations, tasks, order, loaded, earlier, upstream, toolCalls } = data;
   let tasksCopied = false;
   let orderCopied = false;
   const refetch = new Set<string>();
@@ -113,6 +123,19 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
     orderCopied = true;
     order[conversationId] = ids;
   };
+  const setEarlier = (conversationId: string, oldest: string | undefined): void => {
+    if (earlier[conversationId] === oldest) return;
+    const { [conversationId]: _was, ...rest } = earlier;
+    earlier = oldest === undefined ? rest : { ...rest, [conversationId]: oldest };
+  };
+  /**
+   * A task older than the oldest we hold of a conversation with more before it: it belongs to
+   * a page not read yet, which will bring it whole. Listing it now would leave a hole above it.
+   */
+  const beforeWindow = (conversationId: string, taskId: string): boolean => {
+    const oldest = earlier[conversationId];
+    return oldest !== undefined && taskId < oldest;
+  };
   const upsertConversation = (conversation: ConversationView): void => {
     const rest = conversations.filter((c) => c.id !== conversation.id);
     conversations = [...rest, conversation].sort(byRecency);
@@ -123,7 +146,8 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
     const existing = tasks[incoming.id];
     const merged = mergeTask(existing, incoming);
     if (merged !== existing) writeTask(merged);
-    if (existing) return;
+    // Its view is kept (a page read before this event must not undo it), but not listed.
+    if (existing || beforeWindow(incoming.conversationId, incoming.id)) return;
     const ids = order[incoming.conversationId] ?? [];
     const last = ids.length > 0 ? tasks[ids[ids.length - 1] ?? ''] : undefined;
     // Usually the newest task: append; sort only when something arrived out of order.
@@ -138,10 +162,15 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
   const dropConversation = (conversationId: string): void => {
     conversations = conversations.filter((c) => c.id !== conversationId);
     const ids = order[conversationId];
-    if (ids) {
+    if (ids || earlier[conversationId] !== undefined) {
       if (!tasksCopied) tasks = { ...tasks };
       tasksCopied = true;
-      for (const id of ids) delete tasks[id];
+      // By owner, not by `order`: views of tasks before the window (see putTask) are in no list.
+      for (const task of Object.values(tasks)) {
+        if (task.conversationId === conversationId) delete tasks[task.id];
+      }
+    }
+    if (ids) {
       if (ids.some((id) => toolCalls[id])) {
         toolCalls = { ...toolCalls };
         for (const id of ids) delete toolCalls[id];
@@ -154,23 +183,25 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
       const { [conversationId]: _gone, ...rest } = loaded;
       loaded = rest;
     }
+    setEarlier(conversationId, undefined);
     refetch.delete(conversationId);
     touched.delete(conversationId);
     deleted.add(conversationId);
   };
   const appendDelta = (event: Extract<TaskEvent, { type: 'delta' }>): void => {
     const task = tasks[event.taskId];
-    if (!task) {
-      if (loaded[event.conversationId]) refetch.add(event.conversationId);
-      return;
-    }
+    // Reading the latest page again cannot fill a gap before the window: its own page will.
+    const gap = (): void => {
+      const { conversationId, taskId } = event;
+      if (loaded[conversationId] && !beforeWindow(conversationId, taskId)) {
+        refetch.add(conversationId);
+      }
+    };
+    if (!task) return gap();
     if (isTerminal(task.state)) return; // the final snapshot already holds all the text
     const length = task.output.length;
-    if (event.offset > length) {
-      // Text went missing between what we hold and this delta: only the server has it.
-      if (loaded[event.conversationId]) refetch.add(event.conversationId);
-      return;
-    }
+    // Text went missing between what we hold and this delta: only the server has it.
+    if (event.offset > length) return gap();
     // offset < length: we already have the start of this text; keep only the new tail.
     const tail = event.text.slice(length - event.offset);
     if (tail.length > 0) writeTask({ ...withoutPhase(task), output: task.output + tail });
@@ -199,24 +230,25 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
         putTask(item.task);
         if (item.created) loaded = { ...loaded, [item.conversation.id]: true };
         break;
-      case 'history': {
+      case 'history':
+      case 'earlier': {
+        // A page for a window that moved while it was read (read again, deleted) fits nowhere.
+        if (item.type === 'earlier' && earlier[item.conversationId] !== item.before) break;
         for (const task of item.tasks) {
           const merged = mergeTask(tasks[task.id], task);
           if (merged !== tasks[task.id]) writeTask(merged);
         }
-        // Keep tasks we hold that the history does not list yet (created after it was read):
-        // the server never deletes a task a client is showing.
-        const ids = new Set([
-          ...(order[item.conversationId] ?? []),
-          ...item.tasks.map((t) => t.id),
-        ]);
-        const views = [...ids].flatMap((id) => tasks[id] ?? []);
-        writeOrder(
-          item.conversationId,
-          views.sort(byCreation).map((t) => t.id),
-        );
-        loaded = { ...loaded, [item.conversationId]: true };
-        refetch.delete(item.conversationId);
+        const held = order[item.conversationId] ?? [];
+        const next =
+          item.type === 'history'
+            ? withLatest(held, item.tasks, item.limit, tasks)
+            : withEarlier(held, item.tasks, item.limit);
+        writeOrder(item.conversationId, next.ids);
+        setEarlier(item.conversationId, next.earlier);
+        if (item.type === 'history') {
+          loaded = { ...loaded, [item.conversationId]: true };
+          refetch.delete(item.conversationId);
+        }
         break;
       }
       case 'tool': {
@@ -241,7 +273,7 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
   }
   const listStale = [...touched].some((id) => !conversations.some((c) => c.id === id));
   return {
-    data: { conversations, tasks, order, loaded, upstream, toolCalls },
+    data: { conversations, tasks, order, loaded, earlier, upstream, toolCalls },
     refetch: [...refetch],
     listStale,
     deleted: [...deleted],

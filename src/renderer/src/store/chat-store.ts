@@ -5,6 +5,7 @@ import type { QueueSlot } from '../../../shared/upstream.ts';
 import type { RendererApi, ConnectionStatus } from '../api/types.ts';
 import { applyBatch, emptyChatData, type ChatData, type Incoming } from './apply-batch.ts';
 import { createFrameQueue, type Scheduler } from './frame-queue.ts';
+import { createHistoryLoader, type EarlierStatus } from './history-loader.ts';
 import { noticeOf, type Notice } from './notice.ts';
 
 export interface ChatState extends ChatData {
@@ -17,7 +18,11 @@ export interface ChatState extends ChatData {
   language: Language | null;
   /** Place in line and ETA of the open conversation's queued tasks, by task id. */
   positions: Record<string, QueueSlot>;
+  /** Conversations whose older page is loading, or failed to (see `loadEarlier`). */
+  earlierStatus: Record<string, EarlierStatus>;
   select(conversationId: string): void;
+  /** Reads the page before the oldest message held (the user scrolled up to it). */
+  loadEarlier(conversationId: string): Promise<void>;
   newChat(): void;
   /**
    * Resolves false when the message was not accepted (the notice says why). `long`: "run as
@@ -28,7 +33,10 @@ export interface ChatState extends ChatData {
   rename(conversationId: string, title: string): Promise<boolean>;
   /** Deletes a conversation (main cancels its unfinished tasks first). */
   remove(conversationId: string): Promise<boolean>;
-  /** The whole history of a conversation, as main holds it, for an export; null on failure. */
+  /**
+   * The whole history of a conversation, as main holds it, for an export (not only the pages
+   * loaded); null on failure.
+   */
   readHistory(conversationId: string): Promise<TaskView[] | null>;
   /** Retry, cancel or resume one message; a refusal ("cannot retry a succeeded task") becomes the notice. */
   act(action: TaskAction, taskId: string): Promise<void>;
@@ -69,7 +77,6 @@ export type ChatStore = StoreApi<ChatState>;
  * (`nextFrame`), by hand in tests.
  */
 export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStore {
-  const inflightHistory = new Set<string>();
   let listInflight = false;
   /** Until the user picks a conversation or starts a new one, open the most recent one. */
   let autoPick = true;
@@ -85,11 +92,13 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     notice: null,
     language: null,
     positions: {},
+    earlierStatus: {},
     select(conversationId) {
       autoPick = false;
       set({ currentId: conversationId });
-      if (!get().loaded[conversationId]) loadHistory(conversationId);
+      if (!get().loaded[conversationId]) history.latest(conversationId);
     },
+    loadEarlier: (conversationId) => history.earlier(conversationId),
     newChat() {
       autoPick = false;
       set({ currentId: null });
@@ -163,6 +172,7 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     },
     async readHistory(conversationId) {
       try {
+        // No limit: the whole conversation in one answer.
         return await api.invoke('chat.history', { conversationId });
       } catch (error) {
         set({ notice: noticeOf('export', error) });
@@ -198,21 +208,11 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
       if (next) getState().select(next.id);
       else setState({ currentId: null });
     }
-    for (const conversationId of refetch) loadHistory(conversationId);
+    for (const conversationId of refetch) history.latest(conversationId);
     if (listStale) loadConversations();
   };
   const queue = createFrameQueue<Incoming>(applyItems, schedule);
-
-  function loadHistory(conversationId: string): void {
-    if (inflightHistory.has(conversationId)) return;
-    inflightHistory.add(conversationId);
-    api
-      .invoke('chat.history', { conversationId })
-      // Through the queue, so it lands in order with the events received before it.
-      .then((tasks) => queue.push({ type: 'history', conversationId, tasks }))
-      .catch((error: unknown) => setState({ notice: noticeOf('loadMessages', error) }))
-      .finally(() => inflightHistory.delete(conversationId));
-  }
+  const history = createHistoryLoader(api, store, queue);
 
   /** Once at load and after a reconnect; `upstream` events keep it current in between. */
   function loadUpstream(): void {
@@ -270,6 +270,7 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     queue.push({ type: 'invalidate' });
     queue.flushNow();
     setState({ notice: null });
+    history.forgetFailures();
     // The server may have restarted and forgotten which conversation is on screen.
     focus(getState().currentId);
     loadUpstream();
