@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NotificationConstructorOptions } from 'electron';
 import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
 import type { SettingsView } from '../../src/shared/settings.ts';
+import type { StorageProblem } from '../../src/shared/storage.ts';
 import type { TaskView } from '../../src/shared/task.ts';
 import {
   approvalNotice,
@@ -70,11 +71,13 @@ function setup(options: { focused?: boolean; enabled?: boolean } = {}) {
   };
   let focused = options.focused ?? false;
   const openTask = vi.fn();
+  const showWindow = vi.fn();
   const stop = startTaskNotifications({
     core,
     Notification: FakeNotification,
     isWindowFocused: () => focused,
     openTask,
+    showWindow,
     log: vi.fn(),
   });
   return {
@@ -82,6 +85,7 @@ function setup(options: { focused?: boolean; enabled?: boolean } = {}) {
     task: (task: TaskView) => emitter.emit('event', { type: 'task', task }),
     setFocused: (value: boolean) => (focused = value),
     openTask,
+    showWindow,
     stop,
     core,
   };
@@ -278,5 +282,47 @@ describe('task notifications', () => {
       });
       expect(approvalNotice(view('x', 'running'))).toBeNull();
     });
+  });
+});
+
+describe('storage notifications', () => {
+  const full: StorageProblem = {
+    kind: 'full',
+    folder: '/home/me/.clawdesk',
+    code: 'SQLITE_FULL',
+    message: 'cannot save',
+    since: 1,
+    restartNeeded: false,
+  };
+
+  it('says once that ClawDesk cannot save and what to do; a click opens the window', async () => {
+    const s = setup();
+    await tick();
+    s.emit({ type: 'storage', problem: full });
+    s.emit({ type: 'storage', problem: { ...full, since: 2 } }); // the same episode
+    expect(FakeNotification.shown.map((n) => n.options)).toEqual([
+      {
+        title: 'ClawDesk cannot save',
+        body: 'The disk holding /home/me/.clawdesk is full. Free some space; ClawDesk tries again by itself.',
+      },
+    ]);
+    FakeNotification.shown[0]!.emit('click');
+    expect(s.showWindow).toHaveBeenCalledTimes(1);
+    // Solved, then a new episode: news again.
+    s.emit({ type: 'storage', problem: null });
+    s.emit({ type: 'storage', problem: { ...full, kind: 'read_only', restartNeeded: true } });
+    expect(FakeNotification.shown[1]!.options.body).toBe(
+      '/home/me/.clawdesk is read-only. Make it writable, then start ClawDesk again.',
+    );
+  });
+
+  it('stays quiet while the window is focused (its banner says it) or notifications are off', async () => {
+    const focused = setup({ focused: true });
+    await tick();
+    focused.emit({ type: 'storage', problem: full });
+    const off = setup({ enabled: false });
+    await tick();
+    off.emit({ type: 'storage', problem: full });
+    expect(FakeNotification.shown).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
+import type { StorageProblem } from '../../src/shared/storage.ts';
 import type { TaskSummary } from '../../src/shared/monitor.ts';
 import type { TaskView } from '../../src/shared/task.ts';
 
@@ -96,7 +97,16 @@ function summary(id: string, state: TaskSummary['state']): TaskSummary {
   };
 }
 
-function fakeCore(listed: TaskSummary[] = []) {
+const FULL: StorageProblem = {
+  kind: 'full',
+  folder: '/home/me/.clawdesk',
+  code: 'SQLITE_FULL',
+  message: 'cannot save: the disk holding /home/me/.clawdesk is full',
+  since: 1,
+  restartNeeded: false,
+};
+
+function fakeCore(listed: TaskSummary[] = [], atStart: StorageProblem | null = null) {
   const emitter = new EventEmitter();
   return {
     emit: (event: TaskEvent) => emitter.emit('event', event),
@@ -107,7 +117,9 @@ function fakeCore(listed: TaskSummary[] = []) {
     dispatch: vi.fn(async (method: string) =>
       method === 'tasks.list'
         ? { ok: true as const, result: { tasks: listed, total: listed.length } }
-        : { ok: true as const, result: { count: 2 } },
+        : method === 'storage.status'
+          ? { ok: true as const, result: { problem: atStart } }
+          : { ok: true as const, result: { count: 2 } },
     ),
   };
 }
@@ -201,6 +213,33 @@ describe('tray', () => {
     core.emit({ type: 'upstream', status: { ...status, auth: { state: 'ok', retryAt: null } } });
     await vi.advanceTimersByTimeAsync(TRAY_REFRESH_MS);
     expect(iconOf(native).equals(trayIconPngs('idle').x1)).toBe(true);
+  });
+
+  it('while ClawDesk cannot save: error icon, says so, and the line opens the window', async () => {
+    const { core, native, actions } = start();
+    core.emit({ type: 'storage', problem: FULL });
+    await vi.advanceTimersByTimeAsync(TRAY_REFRESH_MS);
+    expect(iconOf(native).equals(trayIconPngs('error').x1)).toBe(true);
+    expect(native.tooltip).toBe('ClawDesk — Cannot save — open ClawDesk to see why');
+    item(native, 'cannot-save').click!({} as never, undefined, {} as never);
+    expect(actions.showWindow).toHaveBeenCalled();
+    core.emit({ type: 'storage', problem: null });
+    await vi.advanceTimersByTimeAsync(TRAY_REFRESH_MS);
+    expect(iconOf(native).equals(trayIconPngs('idle').x1)).toBe(true);
+    expect(native.tooltip).toBe('ClawDesk — idle');
+    expect(native.menu!.template.some((i) => i.id === 'cannot-save')).toBe(false);
+  });
+
+  it('asks once for a storage problem found at start-up; a later event wins', async () => {
+    const { native } = start(fakeCore([], FULL));
+    await vi.advanceTimersByTimeAsync(TRAY_REFRESH_MS);
+    expect(iconOf(native).equals(trayIconPngs('error').x1)).toBe(true);
+
+    const core = fakeCore([], FULL);
+    const second = start(core);
+    core.emit({ type: 'storage', problem: null }); // newer than the answer still on its way
+    await vi.advanceTimersByTimeAsync(TRAY_REFRESH_MS);
+    expect(iconOf(second.native).equals(trayIconPngs('idle').x1)).toBe(true);
   });
 
   it('rebuilds the menu at most twice a second however fast events come', async () => {

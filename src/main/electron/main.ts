@@ -132,6 +132,7 @@ function start(): void {
     texts: language.texts,
     isWindowFocused: () => controller.isFocused(),
     openTask: (taskId) => controller.openTask(taskId),
+    showWindow: () => controller.show(),
     log,
   });
   controller.show();

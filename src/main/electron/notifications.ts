@@ -1,6 +1,7 @@
 import type { NotificationConstructorOptions } from 'electron';
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
 import type { SettingsView } from '../../shared/settings.ts';
+import type { StorageProblem } from '../../shared/storage.ts';
 import type { TaskView } from '../../shared/task.ts';
 import type { TaskNotice } from '../../shared/task-notice.ts';
 import {
@@ -31,6 +32,8 @@ export interface TaskNotificationsOptions {
   isWindowFocused(): boolean;
   /** Shows the window with this task open in the monitor. */
   openTask(taskId: string): void;
+  /** Shows (and focuses) the main window: where the storage banner says what to do. */
+  showWindow(): void;
   /** The words to show, in the user's language (English by default). */
   texts?: () => ShellTexts;
   log?: (line: string) => void;
@@ -52,8 +55,9 @@ export { shouldNotify };
 
 /**
  * Native notifications on task success or failure (seen as a state transition in `task`
- * events), and when a tool call newly waits for approval (`pendingApproval`, once per call).
- * Clicking one opens that task. Follows `settings.notifications.enabled`: read once
+ * events), when a tool call newly waits for approval (`pendingApproval`, once per call), and
+ * once when ClawDesk starts failing to save (a `storage` event; its banner is in the window).
+ * Clicking one opens that task, or the window. Follows `settings.notifications.enabled`: read once
  * at start, then from `settings` events. Returns the unsubscribe function.
  */
 export function startTaskNotifications(options: TaskNotificationsOptions): () => void {
@@ -66,12 +70,12 @@ export function startTaskNotifications(options: TaskNotificationsOptions): () =>
   // Kept referenced until closed: a collected Notification loses its click handler.
   const live = new Set<NotificationLike>();
 
-  const show = (task: TaskView, notice: TaskNotice): void => {
+  const show = (notice: TaskNotice, onClick: () => void): void => {
     const notification = new options.Notification({ title: notice.title, body: notice.body });
     live.add(notification);
     notification.on('click', () => {
       live.delete(notification);
-      options.openTask(task.id);
+      onClick();
     });
     notification.on('close', () => live.delete(notification));
     notification.show();
@@ -80,7 +84,18 @@ export function startTaskNotifications(options: TaskNotificationsOptions): () =>
   const notify = (task: TaskView, notice: TaskNotice | null): void => {
     if (!notice || !shouldNotify(task, options.isWindowFocused())) return;
     if (!options.Notification.isSupported()) return;
-    show(task, notice);
+    show(notice, () => options.openTask(task.id));
+  };
+
+  // Once per episode: a problem that lasts (or is re-announced) is not news.
+  let cannotSave = false;
+  const onStorage = (problem: StorageProblem | null): void => {
+    const started = problem !== null && !cannotSave;
+    cannotSave = problem !== null;
+    if (!started || !enabled || options.isWindowFocused()) return;
+    if (!options.Notification.isSupported()) return;
+    const texts = options.texts?.() ?? ENGLISH;
+    show(texts.storageNotice(problem), options.showWindow);
   };
 
   const onTask = (task: TaskView): void => {
@@ -95,6 +110,7 @@ export function startTaskNotifications(options: TaskNotificationsOptions): () =>
 
   const unsubscribe = options.core.onEvent((event: TaskEvent) => {
     if (event.type === 'task') onTask(event.task);
+    else if (event.type === 'storage') onStorage(event.problem);
     else if (event.type === 'settings') {
       settingsEvent = true;
       enabled = event.settings.notifications.enabled;

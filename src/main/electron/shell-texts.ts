@@ -1,6 +1,7 @@
 import type { ClawDeskCore } from '../core/core.ts';
 import type { ApiOutcome } from '../../shared/ipc-contract.ts';
 import type { Language } from '../../shared/settings.ts';
+import type { StorageProblem } from '../../shared/storage.ts';
 import type { TaskPhase } from '../../shared/task.ts';
 import type { NoticeWords } from '../../shared/task-notice.ts';
 import { NOTICE_WORDS } from '../../shared/task-notice.ts';
@@ -18,6 +19,10 @@ export interface ShellTexts extends NoticeWords {
   resumeAll: string;
   quit: string;
   trayNotice: { title: string; body: string };
+  /** The tray's line while ClawDesk cannot save. */
+  cannotSave: string;
+  /** The notification when saving starts failing: what is wrong, where, what to do. */
+  storageNotice(problem: StorageProblem): { title: string; body: string };
 }
 
 const en: ShellTexts = {
@@ -42,6 +47,17 @@ const en: ShellTexts = {
     title: 'ClawDesk keeps running in the tray',
     body: 'Your tasks go on. Choose Quit from the tray icon’s menu to end ClawDesk.',
   },
+  cannotSave: 'Cannot save — open ClawDesk to see why',
+  storageNotice: ({ kind, folder, code, restartNeeded }) => ({
+    title: 'ClawDesk cannot save',
+    body: restartNeeded
+      ? `${folder} is read-only. Make it writable, then start ClawDesk again.`
+      : kind === 'full'
+        ? `The disk holding ${folder} is full. Free some space; ClawDesk tries again by itself.`
+        : kind === 'read_only'
+          ? `${folder} is read-only. Make it writable; ClawDesk tries again by itself.`
+          : `Writing to ${folder} fails (${code}). ClawDesk tries again by itself.`,
+  }),
 };
 
 const zhCN: ShellTexts = {
@@ -65,6 +81,17 @@ const zhCN: ShellTexts = {
     title: 'ClawDesk 仍在托盘中运行',
     body: '任务会继续执行。要退出 ClawDesk，请在托盘图标的菜单中选择“退出”。',
   },
+  cannotSave: '无法保存——打开 ClawDesk 查看原因',
+  storageNotice: ({ kind, folder, code, restartNeeded }) => ({
+    title: 'ClawDesk 无法保存',
+    body: restartNeeded
+      ? `${folder} 是只读的。请将其设为可写，然后重新启动 ClawDesk。`
+      : kind === 'full'
+        ? `${folder} 所在的磁盘已满。请释放一些空间；ClawDesk 会自动重试。`
+        : kind === 'read_only'
+          ? `${folder} 是只读的。请将其设为可写；ClawDesk 会自动重试。`
+          : `写入 ${folder} 失败（${code}）。ClawDesk 会自动重试。`,
+  }),
 };
 
 export const ENGLISH: ShellTexts = en;

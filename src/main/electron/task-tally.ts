@@ -18,6 +18,8 @@ export interface TallySnapshot {
   running: TalliedTask[];
   counts: { running: number; queued: number; paused: number };
   icon: TrayIconState;
+  /** ClawDesk cannot save (disk full, read-only): new work is refused until it can. */
+  cannotSave: boolean;
 }
 
 /** States the tray keeps; a finished task leaves the tally. */
@@ -47,13 +49,14 @@ const fromSummary = (task: TaskSummary): TalliedTask => ({
  * The tray's small in-memory picture of the queue, fed by core events. `load` takes the
  * initial `tasks.list` page; tasks an event touched meanwhile keep the (newer) event's view.
  * "Error" means: a task failed since the user last looked (`acknowledge`), or the gateway is
- * refusing work (breaker open, token rejected).
+ * refusing work (breaker open, token rejected), or ClawDesk cannot save (a `storage` event).
  */
 export class TaskTally {
   readonly #tasks = new Map<string, TalliedTask>();
   #touched: Set<string> | null = new Set();
   #unseenFailures = 0;
   #upstreamDown = false;
+  #cannotSave = false;
 
   /** Applies one core event; true when the tray has something new to show. */
   apply(event: TaskEvent): boolean {
@@ -76,6 +79,11 @@ export class TaskTally {
       const down = event.status.breaker.state === 'open' || event.status.auth.state === 'rejected';
       const changed = down !== this.#upstreamDown;
       this.#upstreamDown = down;
+      return changed;
+    }
+    if (event.type === 'storage') {
+      const changed = (event.problem !== null) !== this.#cannotSave;
+      this.#cannotSave = event.problem !== null;
       return changed;
     }
     return false;
@@ -107,11 +115,12 @@ export class TaskTally {
       else paused += 1;
     }
     const icon: TrayIconState =
-      this.#unseenFailures > 0 || this.#upstreamDown
+      this.#unseenFailures > 0 || this.#upstreamDown || this.#cannotSave
         ? 'error'
         : running.length > 0
           ? 'running'
           : 'idle';
-    return { running, counts: { running: running.length, queued, paused }, icon };
+    const counts = { running: running.length, queued, paused };
+    return { running, counts, icon, cannotSave: this.#cannotSave };
   }
 }

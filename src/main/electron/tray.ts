@@ -48,12 +48,12 @@ export function countsText({ counts }: Pick<TallySnapshot, 'counts'>, texts: She
   return texts.counts(count(counts.running), count(counts.queued), paused);
 }
 
-/** "ClawDesk — 3 running, 12 queued". */
+/** "ClawDesk — 3 running, 12 queued", or why it cannot save. */
 export function tooltipText(
-  snapshot: Pick<TallySnapshot, 'counts'>,
+  snapshot: Pick<TallySnapshot, 'counts'> & { cannotSave?: boolean },
   texts: ShellTexts = ENGLISH,
 ): string {
-  return `ClawDesk — ${countsText(snapshot, texts)}`;
+  return `ClawDesk — ${snapshot.cannotSave ? texts.cannotSave : countsText(snapshot, texts)}`;
 }
 
 /** "Summarise the report — 1,234 chars" or "… — waiting for the rate limit". */
@@ -84,7 +84,11 @@ export function trayMenuTemplate(
     tasks.push({ label: texts.moreRunning(running.length - shown.length), enabled: false });
   }
   if (tasks.length === 0) tasks.push({ label: texts.noneRunning, enabled: false });
+  const trouble: MenuItemConstructorOptions[] = snapshot.cannotSave
+    ? [{ id: 'cannot-save', label: texts.cannotSave, click: actions.showWindow }]
+    : [];
   return [
+    ...trouble,
     { label: countsText(snapshot, texts), enabled: false },
     ...tasks,
     { type: 'separator' },
@@ -150,7 +154,9 @@ export function createAppTray(options: AppTrayOptions): AppTray {
     if (!destroyed) timer ??= setTimeout(render, TRAY_REFRESH_MS);
   };
 
+  let storageEvent = false;
   const unsubscribe = options.core.onEvent((event) => {
+    if (event.type === 'storage') storageEvent = true;
     if (tally.apply(event)) schedule();
   });
   const unfinished = { states: [...UNFINISHED], limit: INITIAL_LIMIT };
@@ -160,6 +166,13 @@ export function createAppTray(options: AppTrayOptions): AppTray {
     // Loading (even nothing) ends the start-up phase; from then on events alone count.
     tally.load(listed.ok ? listed.result.tasks : []);
     schedule();
+  });
+  // A problem found at start-up was announced before we listened: ask for it once (an event
+  // that came first is newer than this answer).
+  void options.core.dispatch('storage.status', {}).then((outcome) => {
+    const status = outcome as ApiOutcome<'storage.status'>;
+    if (!status.ok || storageEvent) return;
+    if (tally.apply({ type: 'storage', problem: status.result.problem ?? null })) schedule();
   });
   // Windows and Linux: a click on the icon opens the window (on macOS it opens the menu).
   if ((options.platform ?? process.platform) !== 'darwin') {
