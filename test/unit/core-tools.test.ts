@@ -97,6 +97,36 @@ describe('tool calls in main', () => {
     });
     expect(again).toMatchObject({ ok: false });
   });
+
+  it('starts another worker while one waits for an answer, then goes back to one', async () => {
+    // One worker (ScriptedCore's default): without parking, B would wait for A's question.
+    const { task: a, worker: first } = await running();
+    first.emit({
+      type: 'approval_request',
+      taskId: a.id,
+      attempt: 1,
+      toolCallId: 'call_1',
+      name: 'exec_command',
+      args: '{}',
+    });
+    const { task: b } = await c.send('meanwhile, a quick question');
+    const second = await c.readyWorker(1);
+    expect(await until(() => second.lastRun(), 'a run for B')).toMatchObject({ taskId: b.id });
+
+    second.emit({ type: 'succeeded', taskId: b.id, attempt: 1, usage: null, finishReason: 'stop' });
+    await tick();
+    // A still waits: the spare stays for whatever comes next.
+    expect(second.received.some((m) => m.type === 'shutdown')).toBe(false);
+
+    await c.call('tasks.approve', { taskId: a.id, toolCallId: 'call_1', approved: true });
+    first.emit({ type: 'succeeded', taskId: a.id, attempt: 1, usage: null, finishReason: 'stop' });
+    await tick();
+    const states = await Promise.all([a, b].map((t) => c.call('tasks.get', { taskId: t.id })));
+    expect(states.map((t) => t.state)).toEqual(['succeeded', 'succeeded']);
+    // Nobody waits any more: back to one worker, the one just released goes.
+    expect(first.received.at(-1)).toEqual({ type: 'shutdown' });
+    expect(c.workers.filter((w) => !w.exited)).toEqual([second]);
+  });
 });
 
 describe('tools in the settings', () => {

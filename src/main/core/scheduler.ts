@@ -73,6 +73,7 @@ export class Scheduler {
       const s = settings();
       return {
         size: s.workerCount,
+        parked: this.waitingForUser(),
         heartbeatTimeoutMs: s.heartbeatTimeoutMs,
         memoryLimitBytes: s.workerMemoryLimitBytes,
         abortGraceMs: s.abortGraceMs,
@@ -246,7 +247,8 @@ export class Scheduler {
       }
       case 'approval_request':
         this.tools.request(job, message, (m) => worker.handle.send(m));
-        return this.setPhase(job.taskId, 'waiting_approval');
+        this.setPhase(job.taskId, 'waiting_approval');
+        return this.pump(); // its worker is parked: another may start meanwhile
     }
     const outcome: RunOutcome =
       message.type === 'succeeded'
@@ -298,6 +300,12 @@ export class Scheduler {
     this.awaitingFirstCall.delete(job.taskId);
     this.grants.dropRun(job.taskId, job.attempt);
     this.tools.drop(job.taskId);
+  }
+
+  private waitingForUser(): number {
+    let parked = 0;
+    for (const run of this.runs.values()) if (run.phase === 'waiting_approval') parked += 1;
+    return parked;
   }
 
   private wakeForBackoff(): void {

@@ -34,6 +34,11 @@ export interface WorkerPoolEvents {
 
 export interface WorkerPoolLimits {
   size: number;
+  /**
+   * Workers whose job waits on the user (a tool call to approve), not on the gateway. Up to
+   * `size` of them do not count against `size`: unanswered questions must not stall the queue.
+   */
+  parked?: number;
   heartbeatTimeoutMs: number;
   memoryLimitBytes: number;
   abortGraceMs: number;
@@ -73,8 +78,13 @@ export class WorkerPool {
   takeIdle(): PooledWorker | undefined {
     for (const w of this.workers) if (w.ready && !w.job && !w.killReason) return w;
     const starting = [...this.workers].some((w) => !w.ready);
-    if (!this.closed && !starting && this.workers.size < this.limits().size) this.start();
+    if (!this.closed && !starting && this.workers.size < this.room()) this.start();
     return undefined;
+  }
+
+  private room(): number {
+    const { size, parked = 0 } = this.limits();
+    return size + Math.min(parked, size);
   }
 
   assign(worker: PooledWorker, job: JobRef, message: MainToWorker): void {
@@ -85,6 +95,18 @@ export class WorkerPool {
   release(worker: PooledWorker): void {
     worker.job = null;
     worker.abortDeadline = null;
+    // Started while others waited for an answer: one too many now that a job is done.
+    if (this.workers.size > this.room()) this.retire(worker);
+  }
+
+  private retire(worker: PooledWorker): void {
+    worker.killReason = 'retired: no longer needed';
+    try {
+      worker.handle.send({ type: 'shutdown' });
+    } catch {
+      worker.handle.kill();
+    }
+    setTimeout(() => worker.handle.kill(), this.limits().abortGraceMs).unref();
   }
 
   holding(taskId: string): PooledWorker | undefined {
