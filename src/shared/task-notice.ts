@@ -1,4 +1,5 @@
 import type { TaskState, TaskView } from './task.ts';
+import type { StorageProblem } from './storage.ts';
 
 /**
  * When a finished task is news, and what the notice says. Shared by Electron's native
@@ -19,6 +20,8 @@ export interface NoticeWords {
   approvalNeeded: string;
   /** Its second line: which tool asks to run. */
   wantsToRun(tool: string): string;
+  /** The notice when saving starts failing: what is wrong, where, what to do (issue 7). */
+  storageNotice(problem: StorageProblem): TaskNotice;
 }
 
 export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
@@ -29,6 +32,16 @@ export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
     failed: 'Failed',
     approvalNeeded: 'Approval needed',
     wantsToRun: (tool) => `${tool} wants to run`,
+    storageNotice: ({ kind, folder, code, restartNeeded }) => ({
+      title: 'ClawDesk cannot save',
+      body: restartNeeded
+        ? `${folder} is read-only. Make it writable, then start ClawDesk again.`
+        : kind === 'full'
+          ? `The disk holding ${folder} is full. Free some space; ClawDesk tries again by itself.`
+          : kind === 'read_only'
+            ? `${folder} is read-only. Make it writable; ClawDesk tries again by itself.`
+            : `Writing to ${folder} fails (${code}). ClawDesk tries again by itself.`,
+    }),
   },
   'zh-CN': {
     taskFinished: '任务已完成',
@@ -37,6 +50,16 @@ export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
     failed: '失败',
     approvalNeeded: '需要批准',
     wantsToRun: (tool) => `${tool} 请求运行`,
+    storageNotice: ({ kind, folder, code, restartNeeded }) => ({
+      title: 'ClawDesk 无法保存',
+      body: restartNeeded
+        ? `${folder} 是只读的。请将其设为可写，然后重新启动 ClawDesk。`
+        : kind === 'full'
+          ? `${folder} 所在的磁盘已满。请释放一些空间；ClawDesk 会自动重试。`
+          : kind === 'read_only'
+            ? `${folder} 是只读的。请将其设为可写；ClawDesk 会自动重试。`
+            : `写入 ${folder} 失败（${code}）。ClawDesk 会自动重试。`,
+    }),
   },
 };
 

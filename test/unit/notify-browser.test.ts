@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
 import type { SettingsView } from '../../src/shared/settings.ts';
+import type { StorageProblem } from '../../src/shared/storage.ts';
 import type { TaskView } from '../../src/shared/task.ts';
 import type { NotificationApi, Permission } from '../../src/renderer/src/notify/task-notifier.ts';
 import {
@@ -254,5 +255,45 @@ describe('browser notices in Chinese', () => {
       title: '任务失败',
       body: 'Draft x\n失败',
     });
+  });
+});
+
+describe('browser storage notifications (headless mode)', () => {
+  const full: StorageProblem = {
+    kind: 'full',
+    folder: '/srv/clawdesk',
+    code: 'SQLITE_FULL',
+    message: 'cannot save',
+    since: 1,
+    restartNeeded: false,
+  };
+
+  it('says once per episode that ClawDesk cannot save; a click brings the page forward', async () => {
+    const s = setup();
+    await tick();
+    s.emit({ type: 'storage', problem: full });
+    s.emit({ type: 'storage', problem: { ...full, since: 2 } });
+    expect(FakeNotification.created.map((n) => [n.title, n.options])).toEqual([
+      [
+        'ClawDesk cannot save',
+        {
+          body: 'The disk holding /srv/clawdesk is full. Free some space; ClawDesk tries again by itself.',
+          tag: 'storage',
+        },
+      ],
+    ]);
+    FakeNotification.created[0]!.onclick!();
+    expect(s.env.focusWindow).toHaveBeenCalledTimes(1);
+    expect(s.env.openTask).not.toHaveBeenCalled();
+    s.emit({ type: 'storage', problem: null });
+    s.emit({ type: 'storage', problem: full });
+    expect(FakeNotification.created).toHaveLength(2);
+  });
+
+  it('stays quiet while the page is in front (its banner says it)', async () => {
+    const s = setup({ focused: true });
+    await tick();
+    s.emit({ type: 'storage', problem: full });
+    expect(FakeNotification.created).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 import type { ClawDeskCore } from '../core/core.ts';
 import type { ApiOutcome } from '../../shared/ipc-contract.ts';
 import type { Language } from '../../shared/settings.ts';
-import type { StorageProblem } from '../../shared/storage.ts';
 import type { TaskPhase } from '../../shared/task.ts';
 import type { NoticeWords } from '../../shared/task-notice.ts';
 import { NOTICE_WORDS } from '../../shared/task-notice.ts';
@@ -21,8 +20,6 @@ export interface ShellTexts extends NoticeWords {
   trayNotice: { title: string; body: string };
   /** The tray's line while ClawDesk cannot save. */
   cannotSave: string;
-  /** The notification when saving starts failing: what is wrong, where, what to do. */
-  storageNotice(problem: StorageProblem): { title: string; body: string };
 }
 
 const en: ShellTexts = {
@@ -48,16 +45,6 @@ const en: ShellTexts = {
     body: 'Your tasks go on. Choose Quit from the tray icon’s menu to end ClawDesk.',
   },
   cannotSave: 'Cannot save — open ClawDesk to see why',
-  storageNotice: ({ kind, folder, code, restartNeeded }) => ({
-    title: 'ClawDesk cannot save',
-    body: restartNeeded
-      ? `${folder} is read-only. Make it writable, then start ClawDesk again.`
-      : kind === 'full'
-        ? `The disk holding ${folder} is full. Free some space; ClawDesk tries again by itself.`
-        : kind === 'read_only'
-          ? `${folder} is read-only. Make it writable; ClawDesk tries again by itself.`
-          : `Writing to ${folder} fails (${code}). ClawDesk tries again by itself.`,
-  }),
 };
 
 const zhCN: ShellTexts = {
@@ -82,16 +69,6 @@ const zhCN: ShellTexts = {
     body: '任务会继续执行。要退出 ClawDesk，请在托盘图标的菜单中选择“退出”。',
   },
   cannotSave: '无法保存——打开 ClawDesk 查看原因',
-  storageNotice: ({ kind, folder, code, restartNeeded }) => ({
-    title: 'ClawDesk 无法保存',
-    body: restartNeeded
-      ? `${folder} 是只读的。请将其设为可写，然后重新启动 ClawDesk。`
-      : kind === 'full'
-        ? `${folder} 所在的磁盘已满。请释放一些空间；ClawDesk 会自动重试。`
-        : kind === 'read_only'
-          ? `${folder} 是只读的。请将其设为可写；ClawDesk 会自动重试。`
-          : `写入 ${folder} 失败（${code}）。ClawDesk 会自动重试。`,
-  }),
 };
 
 export const ENGLISH: ShellTexts = en;

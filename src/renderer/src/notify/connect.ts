@@ -34,6 +34,7 @@ export function connectTaskNotifications(env: TaskNotificationsEnv): () => void 
     Notification: env.notificationApi,
     isPageFocused: env.isPageFocused,
     ...(env.language ? { language: env.language } : {}),
+    showPage: env.focusWindow,
     openTask: (taskId) => {
       env.focusWindow();
       env.openTask(taskId);

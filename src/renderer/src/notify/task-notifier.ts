@@ -1,4 +1,5 @@
 import type { TaskEvent } from '../../../shared/ipc-contract.ts';
+import type { StorageProblem } from '../../../shared/storage.ts';
 import type { TaskView } from '../../../shared/task.ts';
 import type { NoticeWords, TaskNotice } from '../../../shared/task-notice.ts';
 import {
@@ -13,7 +14,8 @@ import {
 /**
  * Browser notifications for the headless mode (a page served by `npm run serve`): on task
  * success or failure and when a tool call newly waits for approval, when the page is hidden or
- * not focused, or always for background lanes.
+ * not focused, or always for background lanes; and once when ClawDesk starts failing to save,
+ * when the page (whose banner says so) is not in front.
  * In Electron main shows native ones instead, so none of this runs there.
  */
 
@@ -39,6 +41,8 @@ export interface BrowserNotifierOptions {
   isPageFocused(): boolean;
   /** Brings the page forward and opens the task in the monitor. */
   openTask(taskId: string): void;
+  /** Brings the page forward (where the storage banner is). */
+  showPage?(): void;
   /** The UI language ('en' or 'zh-CN'); English when absent. */
   language?: () => string;
 }
@@ -116,9 +120,28 @@ export function createBrowserTaskNotifier(options: BrowserNotifierOptions): Brow
     }
   };
 
+  // Once per episode: a problem that lasts (or is re-announced) is not news.
+  let cannotSave = false;
+  const onStorage = (problem: StorageProblem | null): void => {
+    const started = problem !== null && !cannotSave;
+    cannotSave = problem !== null;
+    if (!started || !enabled || options.Notification.permission !== 'granted') return;
+    if (options.isPageFocused()) return;
+    const notice = wordsFor(options.language?.()).storageNotice(problem);
+    const notification = new options.Notification(notice.title, {
+      body: notice.body,
+      tag: 'storage',
+    });
+    notification.onclick = () => {
+      notification.close();
+      options.showPage?.();
+    };
+  };
+
   return {
     handle(event) {
       if (event.type === 'task') onTask(event.task);
+      else if (event.type === 'storage') onStorage(event.problem);
       else if (event.type === 'settings') enabled = event.settings.notifications.enabled;
     },
     setEnabled(value) {
