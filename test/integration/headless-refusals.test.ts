@@ -27,11 +27,16 @@ interface Launched {
 }
 
 /** `node serve.ts --port 0 …` from source, as `npm run serve` runs the built copy. */
-async function launch(dataDir: string, extraArgs: string[]): Promise<Launched> {
+async function launch(
+  dataDir: string,
+  extraArgs: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Launched> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     CLAWDESK_UI_TOKEN: UI_TOKEN,
     CLAWDESK_WORKERS: '1',
+    ...extraEnv,
   };
   delete env.CLAWDESK_PORT;
   delete env.CLAWDESK_GATEWAY_TOKEN;
@@ -211,5 +216,41 @@ describe('the bridge refuses near misses', () => {
     const refusals = byDefault.stderr.filter((line) => line.includes('refused a connection'));
     expect(refusals.length).toBeGreaterThanOrEqual(4);
     expect(refusals.filter((line) => line.includes(UI_TOKEN.slice(0, 8)))).toEqual([]);
+  });
+});
+
+describe('pages reached through a tunnel or a proxy', () => {
+  it('--allow-origin and CLAWDESK_ALLOWED_ORIGINS let exactly those origins in', async () => {
+    const tunnel = 'http://localhost:9000';
+    const proxy = 'https://desk.example.com';
+    const served = await launch(join(dir.path, 'tunnel'), ['--allow-origin', tunnel], {
+      CLAWDESK_ALLOWED_ORIGINS: proxy,
+    });
+    try {
+      const bridge = `ws://127.0.0.1:${served.port}/bridge?token=${UI_TOKEN}`;
+      expect(await upgradeStatus(bridge, { origin: tunnel })).toBe(101);
+      expect(await upgradeStatus(bridge, { origin: proxy })).toBe(101);
+      expect(await upgradeStatus(bridge, { origin: served.url.origin })).toBe(101);
+      expect(await upgradeStatus(bridge, { origin: 'http://localhost:9001' })).toBe(403);
+      // Still the token first: an allowed origin is no key.
+      const noToken = `ws://127.0.0.1:${served.port}/bridge`;
+      expect(await upgradeStatus(noToken, { origin: tunnel })).toBe(401);
+      expect(served.stderr).toContain(`pages may also come from: ${tunnel}, ${proxy}`);
+      expect(served.stderr).toContainEqual(
+        expect.stringContaining(
+          'foreign origin http://localhost:9001 (if that is you, start with --allow-origin http://localhost:9001)',
+        ),
+      );
+    } finally {
+      await served.stop();
+    }
+  });
+
+  it('refuses to start with something that is not an origin, naming it', async () => {
+    for (const bad of ['http://localhost:9000/', 'localhost:9000', 'http://localhost:9000/app']) {
+      await expect(launch(join(dir.path, 'bad-origin'), ['--allow-origin', bad])).rejects.toThrow(
+        `--allow-origin "${bad}" must be an origin such as http://localhost:9000`,
+      );
+    }
   });
 });

@@ -59,7 +59,10 @@ export function checkUpgrade(
   }
   const origin = req.headers.origin;
   if (!origin || !options.allowedOrigins().includes(origin)) {
-    return { status: '403 Forbidden', reason: `foreign origin ${origin ?? '(none)'}` };
+    // A page reached through a tunnel or proxy has another origin: say how to allow it.
+    const hint =
+      origin && origin !== 'null' ? ` (if that is you, start with --allow-origin ${origin})` : '';
+    return { status: '403 Forbidden', reason: `foreign origin ${origin ?? '(none)'}${hint}` };
   }
   return undefined;
 }

@@ -19,6 +19,23 @@ function locate(): { workerEntry: string; rendererDir: string } {
   return { workerEntry: join(here, 'worker.js'), rendererDir: join(here, '../renderer') };
 }
 
+/** An origin as browsers send it (`http://localhost:9000`): scheme, host, port, nothing else. */
+function checkOrigin(value: string): string {
+  const trimmed = value.trim();
+  let origin: string | undefined;
+  try {
+    origin = new URL(trimmed).origin;
+  } catch {
+    // reported below
+  }
+  if (origin !== trimmed || !/^https?:/.test(trimmed)) {
+    throw new Error(
+      `--allow-origin "${value}" must be an origin such as http://localhost:9000 (no path, no trailing slash)`,
+    );
+  }
+  return trimmed;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -27,6 +44,7 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       gateway: { type: 'string' },
       agent: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
     },
   });
   const port = Number(values.port);
@@ -39,6 +57,10 @@ async function main(): Promise<void> {
       `warning: listening on ${host}, not loopback: anyone who can reach it and has the URL can use your gateway`,
     );
   }
+  const extraOrigins = [
+    ...(values['allow-origin'] ?? []),
+    ...(process.env.CLAWDESK_ALLOWED_ORIGINS?.split(',').filter((o) => o.trim()) ?? []),
+  ].map(checkOrigin);
   const dataDir = resolve(
     values['data-dir'] ?? process.env.CLAWDESK_DATA_DIR ?? join(homedir(), '.clawdesk'),
   );
@@ -52,9 +74,11 @@ async function main(): Promise<void> {
     port,
     host,
     uiToken: process.env.CLAWDESK_UI_TOKEN,
+    extraOrigins,
     log: (line) => console.error(`[clawdesk] ${line}`),
   });
   console.log(`ClawDesk listening on ${server.url}`);
+  if (extraOrigins.length) console.error(`pages may also come from: ${extraOrigins.join(', ')}`);
   const view = await server.core.dispatch('settings.get', {});
   if (view.ok && !(view.result as { tokenSet: boolean }).tokenSet) {
     console.error('note: no gateway token yet: set CLAWDESK_GATEWAY_TOKEN or paste it in Settings');

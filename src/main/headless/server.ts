@@ -24,6 +24,11 @@ export interface HeadlessOptions {
   pinned?: Partial<UserSettings>;
   /** Token the page needs to open the bridge; random when not given. */
   uiToken?: string;
+  /**
+   * Origins beside our own whose pages may open the bridge: the address a tunnel or a reverse
+   * proxy serves the page at (`ssh -L 9000:127.0.0.1:8790` → `http://localhost:9000`).
+   */
+  extraOrigins?: readonly string[];
   log: (line: string) => void;
   /** Tests only (never set by serve.ts): see CoreOptions. */
   onDatabaseOpen?: CoreOptions['onDatabaseOpen'];
@@ -68,7 +73,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   }
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  origins = [`http://${host}:${port}`, `http://localhost:${port}`];
+  origins = [`http://${host}:${port}`, `http://localhost:${port}`, ...(options.extraOrigins ?? [])];
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}/?token=${token}`,
