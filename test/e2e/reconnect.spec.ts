@@ -52,3 +52,14 @@ test('the page reconnects by itself when the server comes back, and reloads its 
   await expect(after).toHaveAttribute('data-state', 'succeeded');
   await expect(chat.messages).toHaveCount(2);
 });
+
+test('a refused page says it cannot reach ClawDesk, and how to allow its origin', async ({
+  page,
+}) => {
+  const url = new URL(fromEnv(E2E_ENV.appUrl));
+  url.searchParams.set('token', 'not-the-token');
+  const chat = chatPage(page);
+  await page.goto(url.toString());
+  await expect(chat.connection).toHaveAttribute('data-status', 'unreachable');
+  await expect(chat.connection).toContainText(`start the server with --allow-origin ${url.origin}`);
+});
