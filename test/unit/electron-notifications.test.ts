@@ -10,6 +10,7 @@ import {
   startTaskNotifications,
   taskNotice,
 } from '../../src/main/electron/notifications.ts';
+import { taskView, waitingView } from '../helpers/task-view.ts';
 
 /** Stands in for Electron's Notification (the module under test takes the class as a value). */
 class FakeNotification extends EventEmitter {
@@ -27,30 +28,23 @@ class FakeNotification extends EventEmitter {
 }
 
 function view(id: string, state: TaskView['state'], extra: Partial<TaskView> = {}): TaskView {
-  return {
-    id,
-    conversationId: 'c1',
+  return taskView(id, state, {
     lane: 'interactive',
-    state,
     prompt: `Summarise ${id}\nwith details`,
-    output: '',
-    error: null,
-    attempts: 1,
-    maxAttempts: 3,
-    createdAt: 1,
-    updatedAt: 1,
-    finishedAt: null,
     ...extra,
-  };
+  });
 }
 
 /** A running view with a tool call waiting for Approve / Deny. */
 function waiting(id: string, toolCallId: string, extra: Partial<TaskView> = {}): TaskView {
-  return view(id, 'running', {
-    phase: 'waiting_approval',
-    pendingApproval: { toolCallId, name: 'shell', args: '{"cmd":"ls"}' },
-    ...extra,
-  });
+  return waitingView(
+    id,
+    { toolCallId, name: 'shell', args: '{"cmd":"ls"}' },
+    {
+      prompt: `Summarise ${id}\nwith details`,
+      ...extra,
+    },
+  );
 }
 
 function settings(enabled: boolean): SettingsView {

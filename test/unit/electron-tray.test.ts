@@ -5,6 +5,7 @@ import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
 import type { StorageProblem } from '../../src/shared/storage.ts';
 import type { TaskSummary } from '../../src/shared/monitor.ts';
 import type { TaskView } from '../../src/shared/task.ts';
+import { taskView } from '../helpers/task-view.ts';
 
 const h = vi.hoisted(() => ({
   trays: [] as {
@@ -62,21 +63,7 @@ const { createAppTray, TRAY_REFRESH_MS, MENU_TASKS } =
 const { trayIconPngs } = await import('../../src/main/electron/tray-icons.ts');
 
 function view(id: string, state: TaskView['state'], extra: Partial<TaskView> = {}): TaskView {
-  return {
-    id,
-    conversationId: 'c1',
-    lane: 'long',
-    state,
-    prompt: `Task ${id}\nmore lines`,
-    output: '',
-    error: null,
-    attempts: 1,
-    maxAttempts: 3,
-    createdAt: 1,
-    updatedAt: 1,
-    finishedAt: null,
-    ...extra,
-  };
+  return taskView(id, state, { lane: 'long', prompt: `Task ${id}\nmore lines`, ...extra });
 }
 
 function summary(id: string, state: TaskSummary['state']): TaskSummary {

@@ -11,6 +11,7 @@ import {
   taskNotice,
 } from '../../src/renderer/src/notify/task-notifier.ts';
 import { connectTaskNotifications } from '../../src/renderer/src/notify/connect.ts';
+import { taskView, waitingView } from '../helpers/task-view.ts';
 
 /** A stand-in for the DOM Notification API. */
 class FakeNotification {
@@ -33,30 +34,16 @@ class FakeNotification {
 const notificationApi = FakeNotification as unknown as NotificationApi;
 
 function view(id: string, state: TaskView['state'], extra: Partial<TaskView> = {}): TaskView {
-  return {
-    id,
-    conversationId: 'c1',
-    lane: 'interactive',
-    state,
-    prompt: `Draft ${id}`,
-    output: '',
-    error: null,
-    attempts: 1,
-    maxAttempts: 3,
-    createdAt: 1,
-    updatedAt: 1,
-    finishedAt: null,
-    ...extra,
-  };
+  return taskView(id, state, { lane: 'interactive', prompt: `Draft ${id}`, ...extra });
 }
 
 /** A running view with a tool call waiting for Approve / Deny. */
 function waiting(id: string, toolCallId: string, extra: Partial<TaskView> = {}): TaskView {
-  return view(id, 'running', {
-    phase: 'waiting_approval',
-    pendingApproval: { toolCallId, name: 'write_file', args: '{}' },
-    ...extra,
-  });
+  return waitingView(
+    id,
+    { toolCallId, name: 'write_file', args: '{}' },
+    { prompt: `Draft ${id}`, ...extra },
+  );
 }
 
 function setup(options: { focused?: boolean; enabled?: boolean; preload?: object } = {}) {
