@@ -1,9 +1,7 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClawDeskCore } from '../../src/main/core/core.ts';
+import { describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
-import { startFakeGateway, type FakeGateway } from '../helpers/fake-gateway.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { withFakeGateway } from '../helpers/gateway-fixture.ts';
 import { allFinished, sendOk, startWorkerCore } from '../helpers/worker-core.ts';
 
 /**
@@ -11,49 +9,37 @@ import { allFinished, sendOk, startWorkerCore } from '../helpers/worker-core.ts'
  * NVIDIA-like limits, time-compressed: 40 requests per rolling second instead of a minute.
  */
 describe('one shared upstream budget', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let gateway: FakeGateway;
-  let core: ClawDeskCore | undefined;
-
-  beforeEach(async () => {
-    dir = tempDir();
-    gateway = await startFakeGateway({ chunkDelayMs: 2 });
-  });
-  afterEach(async () => {
-    await core?.close();
-    await gateway.close();
-    dir.cleanup();
-  });
+  const env = withFakeGateway({ chunkDelayMs: 2 });
 
   it('runs a burst of 200 tasks within the provider limits: no 429 caused by ClawDesk', async () => {
-    gateway.configure({ limits: { perMinute: 40, windowMs: 1000, maxConcurrent: 5 } });
+    env.gateway.configure({ limits: { perMinute: 40, windowMs: 1000, maxConcurrent: 5 } });
     // The same window as the provider's, no margin: a unit comes back one window after the
     // call's first byte, which the provider had before it answered.
-    const started = startWorkerCore(join(dir.path, 'db.sqlite'), gateway, {
+    const started = startWorkerCore(join(env.dir.path, 'db.sqlite'), env.gateway, {
       rateLimit: { perWindow: 40, windowMs: 1000, maxConcurrent: 5 },
     });
-    core = started.core;
+    const core = (env.core = started.core);
     const first = await sendOk(core, 'task 0');
     for (let i = 1; i < 200; i++) await sendOk(core, `task ${i}`, first.conversation.id);
     const tasks = await allFinished(core, [first.conversation.id], 90_000);
     expect(tasks).toHaveLength(200);
     expect(tasks.filter((t) => t.state !== 'succeeded')).toEqual([]);
     expect(tasks.every((t) => t.output === `Echo: ${t.prompt}`)).toBe(true);
-    expect(gateway.stats.limited).toBe(0);
-    expect(gateway.stats.maxInFlight).toBeLessThanOrEqual(5);
-    expect(gateway.chatRequests()).toHaveLength(200);
+    expect(env.gateway.stats.limited).toBe(0);
+    expect(env.gateway.stats.maxInFlight).toBeLessThanOrEqual(5);
+    expect(env.gateway.chatRequests()).toHaveLength(200);
   });
 
   it('opens the breaker on consecutive failures, holds tasks queued, then closes', async () => {
-    const started = startWorkerCore(join(dir.path, 'db.sqlite'), gateway, {
+    const started = startWorkerCore(join(env.dir.path, 'db.sqlite'), env.gateway, {
       maxAttempts: 10,
       retryBaseMs: 50,
       breaker: { failureThreshold: 5, coolDownMs: 300 },
       workerCount: 1,
       rateLimit: { perWindow: 100, windowMs: 1000, maxConcurrent: 1 },
     });
-    core = started.core;
-    gateway.failNext(
+    const core = (env.core = started.core);
+    env.gateway.failNext(
       ...Array.from({ length: 6 }, () => ({ kind: 'status' as const, status: 503 })),
     );
     const first = await sendOk(core, 'survivor 0');

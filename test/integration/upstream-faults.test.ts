@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClawDeskCore } from '../../src/main/core/core.ts';
 import type { Lane, TaskView } from '../../src/shared/task.ts';
-import { startFakeGateway, type FakeGateway, type Fault } from '../helpers/fake-gateway.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import type { Fault } from '../helpers/fake-gateway.ts';
+import { withFakeGateway } from '../helpers/gateway-fixture.ts';
 import { allFinished, startWorkerCore } from '../helpers/worker-core.ts';
 
 /**
@@ -69,22 +69,10 @@ const MATRIX: Row[] = [
 ];
 
 describe('upstream fault matrix', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let gateway: FakeGateway;
-  let core: ClawDeskCore | undefined;
-
-  beforeEach(async () => {
-    dir = tempDir();
-    gateway = await startFakeGateway({ chunkDelayMs: 2 });
-  });
-  afterEach(async () => {
-    await core?.close();
-    await gateway.close();
-    dir.cleanup();
-  });
+  const env = withFakeGateway({ chunkDelayMs: 2 });
 
   it('waits out a wrong token, then ends every faulted task as the table says', async () => {
-    const dbPath = join(dir.path, 'db.sqlite');
+    const dbPath = join(env.dir.path, 'db.sqlite');
     const settings = {
       maxAttempts: 2,
       retryBaseMs: 50,
@@ -92,12 +80,12 @@ describe('upstream fault matrix', () => {
       breaker: { failureThreshold: 1000, coolDownMs: 100 },
       lanes: LANES,
     };
-    const token = gateway.token;
-    const refusing = startWorkerCore(dbPath, gateway, {
+    const token = env.gateway.token;
+    const refusing = startWorkerCore(dbPath, env.gateway, {
       ...settings,
-      gateway: { url: gateway.url, token: 'not-the-token', agentId: 'main' },
+      gateway: { url: env.gateway.url, token: 'not-the-token', agentId: 'main' },
     });
-    core = refusing.core;
+    let core = (env.core = refusing.core);
     const conversations: string[] = [];
     for (const row of MATRIX) {
       const outcome = await core.dispatch('chat.send', { text: row.text, lane: row.lane });
@@ -106,20 +94,20 @@ describe('upstream fault matrix', () => {
     }
 
     // Wrong token: the first request is refused, then everyone waits, spending nothing.
-    await until(async () => (await status(core!)).auth.state === 'rejected');
+    await until(async () => (await status(core)).auth.state === 'rejected');
     await until(async () =>
-      (await historyOf(core!, conversations)).some((t) => t.error?.code === 'unauthorized'),
+      (await historyOf(core, conversations)).some((t) => t.error?.code === 'unauthorized'),
     );
     const waiting = await historyOf(core, conversations);
     expect(waiting.filter((t) => t.state !== 'queued' && t.state !== 'running')).toEqual([]);
-    const refused = gateway.chatRequests().length;
+    const refused = env.gateway.chatRequests().length;
     await new Promise((r) => setTimeout(r, 300));
-    expect(gateway.chatRequests().length).toBe(refused);
+    expect(env.gateway.chatRequests().length).toBe(refused);
     await core.close();
 
     // Restarted with the right token, the faults armed: the same tasks run the matrix.
     const seen = new Set<string>();
-    gateway.configure({
+    env.gateway.configure({
       fault: (request) => {
         const body = request.body as { messages?: { content?: string }[] };
         const text = body.messages?.at(-1)?.content ?? '';
@@ -129,8 +117,8 @@ describe('upstream fault matrix', () => {
         return row.once;
       },
     });
-    const started = startWorkerCore(dbPath, gateway, settings);
-    core = started.core;
+    const started = startWorkerCore(dbPath, env.gateway, settings);
+    core = env.core = started.core;
     const tasks = await allFinished(core, conversations, 40_000);
     for (const row of MATRIX) {
       const task = tasks.find((t) => t.prompt === row.text);
