@@ -52,19 +52,34 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/**
+ * What a running task waits for, when it waits: a slot of the shared rate limit; the model's
+ * first byte once the request is with OpenClaw (`thinking`: OpenClaw sends nothing while its
+ * provider thinks); the user's Approve or Deny of a tool call; or, after a run was cut, OpenClaw's
+ * own answer to that turn (`recovering`: OpenClaw re-runs a turn cut by its restart, so ClawDesk
+ * reads the session's transcript before it sends anything again).
+ */
 export const TaskPhaseSchema = z.enum([
   'waiting_for_rate_limit',
-  'waiting_for_gateway',
-  /** A tool call under an "ask" policy waits for the user's Approve or Deny. */
+  'thinking',
   'waiting_approval',
+  'recovering',
 ]);
+
+/**
+ * How a tool call was decided: run under an `allow` policy, approved or denied by the user (or
+ * denied by policy), or `tools_off`: the model asked for a tool while ClawDesk's local tools are
+ * off, and was told so (the chat links to Settings → Tools).
+ */
+export const ToolDecisionSchema = z.enum(['allowed', 'approved', 'denied', 'tools_off']);
+export type ToolDecision = z.infer<typeof ToolDecisionSchema>;
 
 /** One local tool call of an agent run (issue 6), arguments and result cut to 4 KB. */
 export const ToolCallViewSchema = z.object({
   toolCallId: z.string(),
   name: z.string(),
   args: z.string(),
-  decision: z.enum(['allowed', 'approved', 'denied']),
+  decision: ToolDecisionSchema,
   ok: z.boolean(),
   result: z.string(),
   at: z.number(),
@@ -105,6 +120,11 @@ export const TaskViewSchema = z.object({
   phase: TaskPhaseSchema.optional(),
   /** The tool call waiting for the user's decision, while phase is waiting_approval. */
   pendingApproval: PendingApprovalSchema.optional(),
+  /**
+   * The text shown is what a run streamed before it was cut (gateway restart, ClawDesk stopped):
+   * kept visible, marked interrupted, until the next run's first text replaces it.
+   */
+  outputInterrupted: z.boolean().optional(),
   /** The run's tool calls, oldest first (in `tasks.get` only). */
   toolCalls: z.array(ToolCallViewSchema).optional(),
 });

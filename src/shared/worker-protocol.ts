@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TaskErrorSchema, UsageSchema } from './task.ts';
+import { TaskErrorSchema, ToolDecisionSchema, UsageSchema } from './task.ts';
 
 /**
  * Messages between main and a worker process (Electron utilityProcess or child_process.fork).
@@ -50,6 +50,13 @@ export const JobSchema = z.object({
   gateway: GatewayConfigSchema,
   timeouts: JobTimeoutsSchema,
   tools: JobToolsSchema.optional(),
+  /**
+   * An earlier run of this turn reached OpenClaw (it accepted the request at `since`, epoch ms)
+   * and was cut. OpenClaw keeps such a turn and may re-run it itself after a restart, so the
+   * worker reads the session's transcript first and takes OpenClaw's answer instead of sending
+   * the message twice (issue 12). `runIds`: the `chatcmpl_…` ids OpenClaw gave those runs.
+   */
+  resume: z.object({ since: z.number(), runIds: z.array(z.string()) }).optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
 
@@ -66,6 +73,11 @@ export const CallOutcomeSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('server_error') }),
   z.object({ kind: z.literal('network_error') }),
+  /**
+   * The gateway is away: connection refused or reset before an answer, DNS failing, 502/503/504,
+   * OpenClaw restarting. It pauses dispatch until the health probe sees the gateway again.
+   */
+  z.object({ kind: z.literal('unavailable'), reason: z.string() }),
   z.object({ kind: z.literal('auth_error') }),
   z.object({ kind: z.literal('client_error') }),
   z.object({ kind: z.literal('aborted') }),
@@ -107,6 +119,17 @@ export const WorkerToMainSchema = z.discriminatedUnion('type', [
   /** After each upstream call: the slot is free again, and how the call went. */
   z.object({ type: z.literal('release'), ...callRef, outcome: CallOutcomeSchema }),
   z.object({ type: z.literal('delta'), ...jobRef, text: z.string() }),
+  /**
+   * OpenClaw accepted this run's request (a 200 came back): from now on the turn is in its
+   * session, so a later attempt checks the transcript before sending it again.
+   */
+  z.object({
+    type: z.literal('accepted'),
+    ...jobRef,
+    /** OpenClaw's run id (`chatcmpl_…`, the stream's `id`), when the first chunk named one. */
+    runId: z.string().nullable(),
+    at: z.number(),
+  }),
   /** A tool the agent asked for under an `ask` policy: the run waits for `approval`. */
   z.object({
     type: z.literal('approval_request'),
@@ -123,7 +146,7 @@ export const WorkerToMainSchema = z.discriminatedUnion('type', [
     toolCallId: z.string(),
     name: z.string(),
     args: z.string(),
-    decision: z.enum(['allowed', 'approved', 'denied']),
+    decision: ToolDecisionSchema,
     ok: z.boolean(),
     result: z.string(),
   }),
@@ -142,6 +165,11 @@ export const WorkerToMainSchema = z.discriminatedUnion('type', [
     status: z.number().int().nullable(),
     /** From the gateway's Retry-After / retry-after-ms on a 429, when it gave one. */
     retryAfterMs: z.number().int().nonnegative().nullable().default(null),
+    /**
+     * The gateway was away (see CallOutcome `unavailable`), or the run was cut by the gateway
+     * going away: the task waits for it, spending no attempt.
+     */
+    outage: z.boolean().default(false),
   }),
 ]);
 export type WorkerToMain = z.infer<typeof WorkerToMainSchema>;

@@ -158,6 +158,7 @@ function failed(job: Job, error: UpstreamError): WorkerToMain {
     retryable: error.retryable,
     status: error.status,
     retryAfterMs: error.retryAfterMs,
+    outage: false,
   };
 }
 

@@ -52,6 +52,13 @@ export const upstreamStatus = (
     ...limiter,
   },
   breaker: { state: 'closed', consecutiveFailures: 0, openedAt: null, retryAt: null },
+  gateway: {
+    state: 'up',
+    origin: 'http://127.0.0.1:18790',
+    since: null,
+    nextProbeAt: null,
+    reason: null,
+  },
   auth: { state: 'ok', retryAt: null },
   ...rest,
 });

@@ -192,6 +192,7 @@ describe('tray', () => {
         pausedUntil: null,
       },
       breaker: { state: 'closed' as const, consecutiveFailures: 0, openedAt: null, retryAt: null },
+      gateway: { state: 'up' as const, origin: '', since: null, nextProbeAt: null, reason: null },
       auth: { state: 'rejected' as const, retryAt: 5 },
     };
     core.emit({ type: 'upstream', status });

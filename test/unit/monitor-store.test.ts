@@ -56,10 +56,10 @@ describe('applyMonitorBatch', () => {
   test('deltas count characters and end the waiting phase', () => {
     const waiting = applyMonitorBatch(
       listed(),
-      [{ type: 'task', task: task('t2', { updatedAt: 25, phase: 'waiting_for_gateway' }) }],
+      [{ type: 'task', task: task('t2', { updatedAt: 25, phase: 'thinking' }) }],
       filter(),
     );
-    expect(waiting.rows.get('t2')?.phase).toBe('waiting_for_gateway');
+    expect(waiting.rows.get('t2')?.phase).toBe('thinking');
     const [t1, version] = [waiting.rows.get('t1'), waiting.version];
     const data = applyMonitorBatch(
       waiting,

@@ -65,9 +65,7 @@ describe('what a message says', () => {
     expect(runningText(task('t1', { phase: 'waiting_for_rate_limit' }))).toBe(
       'Waiting for rate limit…',
     );
-    expect(runningText(task('t1', { phase: 'waiting_for_gateway' }))).toBe(
-      'Waiting for the gateway…',
-    );
+    expect(runningText(task('t1', { phase: 'thinking' }))).toBe('Model thinking…');
     expect(runningText(task('t1', { output: 'Hel' }))).toBe('Streaming…');
     expect(runningText(task('t1'))).toBe('Starting…');
   });
@@ -100,7 +98,7 @@ describe('upstream status and phases in the store data', () => {
       {
         type: 'history',
         conversationId: 'c1',
-        tasks: [task('t1', { phase: 'waiting_for_gateway' })],
+        tasks: [task('t1', { phase: 'thinking' })],
       },
     ]).data;
     const { data } = applyBatch(base, [delta('t1', 0, 'Hi')]);

@@ -118,6 +118,7 @@ describe('worker: a plain chat', () => {
       retryable: true,
       status: 429,
       retryAfterMs: 5_000,
+      outage: false,
     });
   });
 

@@ -208,7 +208,7 @@ export class Scheduler {
   /** The user's answer to a tool call waiting for approval (see ToolRuns). */
   approve(taskId: string, toolCallId: string, approved: boolean): void {
     this.tools.answer(taskId, toolCallId, approved);
-    this.setPhase(taskId, 'waiting_for_gateway');
+    this.setPhase(taskId, 'thinking');
   }
 
   toolCalls(taskId: string) {
@@ -228,7 +228,7 @@ export class Scheduler {
         this.setPhase(job.taskId, 'waiting_for_rate_limit');
         const priority = callPriority(this.runs.get(job.taskId), this.focused);
         this.grants.acquire(message, priority, (m) => {
-          this.setPhase(job.taskId, 'waiting_for_gateway');
+          this.setPhase(job.taskId, 'thinking');
           worker.handle.send(m);
         });
         return;
@@ -239,6 +239,8 @@ export class Scheduler {
         return;
       case 'delta':
         return this.onDelta(job, message.text);
+      case 'accepted':
+        return;
       case 'tool': {
         const call = this.tools.record(job, message, Date.now());
         const conversationId = this.runs.get(job.taskId)?.conversationId ?? '';

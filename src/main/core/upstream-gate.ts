@@ -76,6 +76,7 @@ export class UpstreamGate implements UpstreamBudget {
     return {
       limiter,
       breaker,
+      gateway: { state: 'up', origin: '', since: null, nextProbeAt: null, reason: null },
       auth: { state: rejected ? 'rejected' : 'ok', retryAt: this.authRetryAt },
     };
   }

@@ -29,8 +29,9 @@ const en: ShellTexts = {
   chars: (count) => `${count} chars`,
   phase: {
     waiting_for_rate_limit: 'waiting for the rate limit',
-    waiting_for_gateway: 'waiting for the gateway',
+    thinking: 'model thinking',
     waiting_approval: 'waiting for your approval',
+    recovering: 'checking OpenClaw for the interrupted answer',
   },
   moreRunning: (count) => `…and ${count} more running`,
   noneRunning: 'No tasks running',
@@ -54,8 +55,9 @@ const zhCN: ShellTexts = {
   chars: (count) => `${count} 字符`,
   phase: {
     waiting_for_rate_limit: '等待速率限制',
-    waiting_for_gateway: '等待网关响应',
+    thinking: '模型思考中',
     waiting_approval: '等待你的批准',
+    recovering: '正在向 OpenClaw 查询中断的回答',
   },
   moreRunning: (count) => `……另有 ${count} 个运行中`,
   noneRunning: '没有运行中的任务',

@@ -76,7 +76,8 @@ export function queuedText(
 /** A running task: what it waits for, then "Streaming…" once its text flows. */
 export function runningText(task: TaskView, t = englishChat): string {
   if (task.phase === 'waiting_for_rate_limit') return t('state.waitingRateLimit');
-  if (task.phase === 'waiting_for_gateway') return t('state.waitingGateway');
+  if (task.phase === 'thinking') return t('state.thinking');
+  if (task.phase === 'recovering') return t('state.recovering');
   if (task.phase === 'waiting_approval') return t('state.waitingApproval');
   // Handed to a worker that has not asked for its slot yet: a moment, not a state to explain.
   return task.output === '' ? t('state.starting') : stateLabel('running', t);
