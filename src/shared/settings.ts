@@ -15,6 +15,18 @@ export const LaneTimeoutsSchema = z.object({
   stallMs: ms(10_000, 24 * 3_600_000),
 });
 
+const DAY_MS = 86_400_000;
+const gatewayCap = ms(60_000, 30 * DAY_MS);
+
+/**
+ * How long a task may wait, in total, for a gateway that is away (per lane) and for the model
+ * provider's rate limit before it fails with the reason (issue 12). Waiting spends no attempt.
+ */
+export const WaitCapsSchema = z.object({
+  gatewayMs: z.object({ interactive: gatewayCap, short: gatewayCap, long: gatewayCap }),
+  rateLimitMs: ms(60_000, 7 * DAY_MS),
+});
+
 /**
  * What the user can set. The gateway token is never part of it: it is written with
  * `settings.update` ({ token }) and only ever read back as `tokenSet`.
@@ -37,6 +49,7 @@ export const UserSettingsSchema = z.object({
     short: LaneTimeoutsSchema,
     long: LaneTimeoutsSchema,
   }),
+  waitCaps: WaitCapsSchema,
   retentionDays: z.number().int().min(1).max(3650),
   maxUnfinished: z.number().int().min(1).max(1_000_000),
   notifications: z.object({ enabled: z.boolean() }),
@@ -86,6 +99,10 @@ export const SettingsPatchSchema = UserSettingsSchema.extend({
   notifications: user.notifications.strict(),
   responseCache: user.responseCache.strict(),
   tools: user.tools.strict(),
+  waitCaps: z.strictObject({
+    gatewayMs: user.waitCaps.shape.gatewayMs.strict(),
+    rateLimitMs: user.waitCaps.shape.rateLimitMs,
+  }),
 })
   .partial()
   .extend({ token: z.string().max(4096).optional() })

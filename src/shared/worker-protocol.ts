@@ -70,6 +70,11 @@ export const CallOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('rate_limited'),
     retryAfterMs: z.number().int().nonnegative().nullable(),
+    /**
+     * The model provider's limit, reported by OpenClaw after its own minutes of retries (in the
+     * stream, or a 429 without Retry-After): the whole budget pauses a minute or more.
+     */
+    provider: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('server_error') }),
   z.object({ kind: z.literal('network_error') }),

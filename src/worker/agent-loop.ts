@@ -147,7 +147,7 @@ function throwIfAborted(signal: AbortSignal): void {
 }
 
 /** Tokens of every round together: the run cost all of them. */
-function addUsage(total: Usage | null, more: Usage | null): Usage | null {
+export function addUsage(total: Usage | null, more: Usage | null): Usage | null {
   if (!total || !more) return total ?? more;
   const sum = (a?: number, b?: number): number | undefined =>
     a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);

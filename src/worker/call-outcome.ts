@@ -3,9 +3,12 @@ import type { UpstreamError } from './upstream-error.ts';
 
 /** What an upstream failure tells main's limiter and breaker about the gateway's health. */
 export function callOutcomeOf(error: UpstreamError): CallOutcome {
+  if (error.outage) return { kind: 'unavailable', reason: error.message };
   switch (error.code) {
     case 'rate_limited':
-      return { kind: 'rate_limited', retryAfterMs: error.retryAfterMs };
+      return error.provider
+        ? { kind: 'rate_limited', retryAfterMs: error.retryAfterMs, provider: true }
+        : { kind: 'rate_limited', retryAfterMs: error.retryAfterMs };
     case 'unauthorized':
       return { kind: 'auth_error' };
     case 'aborted':

@@ -1,17 +1,7 @@
+import { errorCode } from '../shared/error-code.ts';
 import { UpstreamError, formatDuration } from './upstream-error.ts';
 
-/**
- * The system or undici code of a failure. Connection errors come bare (`ECONNREFUSED`), wrapped
- * (`cause`), or as an AggregateError when happy-eyeballs tried several addresses.
- */
-export function errorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
-    const { code, errors, cause } = e as { code?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof code === 'string') return code;
-    e = Array.isArray(errors) && errors.length > 0 ? errors[0] : cause;
-  }
-  return undefined;
-}
+export { errorCode };
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -61,11 +51,14 @@ export function networkError(
     });
   }
   if (afterHeaders) {
+    // The connection went down mid-answer: most often the gateway itself went away (it keeps
+    // the turn and re-runs it after its restart). Waited out; the next run asks OpenClaw first.
     return new UpstreamError({
       code: 'stream_error',
       message: `the stream from ${origin} broke before [DONE] (${code ?? describe(err)})`,
       retryable: true,
       status: 200,
+      outage: true,
       cause: err,
     });
   }
@@ -77,6 +70,7 @@ export function networkError(
       ? known(origin, host)
       : `cannot reach the gateway at ${origin}: ${describe(err)}`,
     retryable: true,
+    outage: true,
     cause: err,
   });
 }

@@ -14,6 +14,7 @@ export interface CompletionOutcome {
 
 /** Only what we read of a `chat.completion.chunk`; other fields are ignored. */
 const ChunkSchema = z.object({
+  id: z.string().nullish(),
   choices: z
     .array(
       z.object({
@@ -82,8 +83,12 @@ export class CompletionStream {
     },
   });
 
-  constructor(onDelta: (text: string) => void) {
+  private onFirstChunk: ((id: string | null) => void) | undefined;
+
+  /** `onFirstChunk`: once, with the id the first chunk names (OpenClaw's run id). */
+  constructor(onDelta: (text: string) => void, onFirstChunk?: (id: string | null) => void) {
     this.onDelta = onDelta;
+    this.onFirstChunk = onFirstChunk;
   }
 
   feed(text: string): void {
@@ -115,6 +120,9 @@ export class CompletionStream {
       this.failure = badChunk(`gateway sent a stream chunk of unexpected shape: ${preview(data)}`);
       return;
     }
+    const first = this.onFirstChunk;
+    this.onFirstChunk = undefined;
+    first?.(chunk.data.id ?? null);
     if (chunk.data.error !== undefined && chunk.data.error !== null) {
       this.failure = streamedError(chunk.data.error);
       return;

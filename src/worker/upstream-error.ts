@@ -7,6 +7,13 @@ export interface UpstreamErrorInit {
   status?: number | null;
   /** From Retry-After / retry-after-ms on a 429, so the limiter can pause until then. */
   retryAfterMs?: number | null;
+  /**
+   * The gateway is away or went away under the run (refused, reset, DNS, 502/503/504, OpenClaw
+   * restarting): the task waits for it without spending an attempt (issue 12).
+   */
+  outage?: boolean;
+  /** A rate limit of the model provider that OpenClaw reports after its own retries. */
+  provider?: boolean;
   cause?: unknown;
 }
 
@@ -16,6 +23,8 @@ export class UpstreamError extends Error {
   readonly retryable: boolean;
   readonly status: number | null;
   readonly retryAfterMs: number | null;
+  readonly outage: boolean;
+  readonly provider: boolean;
 
   constructor(init: UpstreamErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -24,6 +33,8 @@ export class UpstreamError extends Error {
     this.retryable = init.retryable;
     this.status = init.status ?? null;
     this.retryAfterMs = init.retryAfterMs ?? null;
+    this.outage = init.outage ?? false;
+    this.provider = init.provider ?? false;
   }
 
   toTaskError(): TaskError {
@@ -99,20 +110,27 @@ export function httpStatusError(status: number, headers: Headers, bodyText: stri
       retryAfterMs === null
         ? 'no Retry-After given'
         : `retry after ${formatDuration(retryAfterMs)}`;
+    // OpenClaw answers a 429 without Retry-After once its own retries of the provider's 429s
+    // (minutes of them) ran out: that is the provider's limit, not a gateway's slot.
     return new UpstreamError({
       code: 'rate_limited',
       message: `${withGatewayWords('gateway rate limit reached (HTTP 429)', words)} (${when})`,
       retryable: true,
       status,
       retryAfterMs,
+      provider: retryAfterMs === null,
     });
   }
   if (status >= 500) {
+    // 502/503/504 say the gateway (or a proxy in front of it) cannot serve anyone right now —
+    // OpenClaw answers 503 while it stops or starts; 500 says this request failed.
+    const outage = status === 502 || status === 503 || status === 504;
     return new UpstreamError({
-      code: 'upstream_error',
+      code: outage ? 'gateway_unreachable' : 'upstream_error',
       message: withGatewayWords(`gateway error (HTTP ${status})`, words),
       retryable: true,
       status,
+      outage,
     });
   }
   if (status === 404) {
@@ -133,6 +151,9 @@ export function httpStatusError(status: number, headers: Headers, bodyText: stri
   });
 }
 
+/** OpenClaw's words while it stops or starts ("temporarily unavailable while … restarting"). */
+const RESTARTING = /restart|shutting down|temporarily unavailable|suspend/i;
+
 /** An `{"error":{…}}` chunk inside a 200 stream: the run failed after the gateway accepted it. */
 export function streamedError(error: unknown): UpstreamError {
   const words = typeof error === 'string' ? error : gatewayMessage(JSON.stringify({ error }));
@@ -140,9 +161,19 @@ export function streamedError(error: unknown): UpstreamError {
   if (kind.includes('rate_limit')) {
     return new UpstreamError({
       code: 'rate_limited',
-      message: `gateway reported a rate limit mid-stream: ${words}`,
+      message: `rate-limited by the model provider (OpenClaw retried before giving up): ${words}`,
       retryable: true,
       status: 200,
+      provider: true,
+    });
+  }
+  if (RESTARTING.test(words)) {
+    return new UpstreamError({
+      code: 'gateway_unreachable',
+      message: `the gateway stopped the run while restarting: ${words}`,
+      retryable: true,
+      status: 200,
+      outage: true,
     });
   }
   // OpenClaw's agent runs have their own timeout; say so, since raising ours will not help.

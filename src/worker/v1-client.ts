@@ -25,6 +25,11 @@ export interface StreamChatOptions {
   messages?: readonly ChatMessage[];
   /** Client-side tools to offer the model (OpenAI function format); none: a plain chat. */
   tools?: readonly OpenAiTool[];
+  /**
+   * OpenClaw took the request (a 200 and its first chunk): the turn is in its session now.
+   * Called once, with the run id the stream names (`chatcmpl_…`) when it names one.
+   */
+  onAccepted?: (runId: string | null) => void;
 }
 
 export type ChatMessage =
@@ -65,7 +70,7 @@ export async function streamChat(job: Job, options: StreamChatOptions): Promise<
     const onDelta = (text: string): void => {
       if (!guard.signal.aborted) options.onDelta(text);
     };
-    return await readAnswer(response, guard, onDelta, job.gateway.token);
+    return await readAnswer(response, guard, { onDelta, onAccepted: options.onAccepted }, job);
   } catch (err) {
     const failure =
       guard.error(err) ??
@@ -114,23 +119,30 @@ function safeOrigin(url: string): string {
   }
 }
 
+interface AnswerSinks {
+  onDelta: (text: string) => void;
+  onAccepted: ((runId: string | null) => void) | undefined;
+}
+
 async function readAnswer(
   response: Dispatcher.ResponseData,
   guard: RunGuard,
-  onDelta: (text: string) => void,
-  token: string,
+  { onDelta, onAccepted }: AnswerSinks,
+  job: Job,
 ): Promise<CompletionOutcome> {
   const { statusCode, headers, body } = response;
   // Scrubbed before any message is cut from it: a token cut in half would escape the redaction.
-  const text = async (): Promise<string> => scrubToken(await readText(body, guard), token);
+  const text = async (): Promise<string> =>
+    scrubToken(await readText(body, guard), job.gateway.token);
   if (statusCode !== 200) {
     throw httpStatusError(statusCode, headers, await text());
   }
   const type = String(headers['content-type'] ?? '');
   if (!type.includes('text/event-stream')) {
+    onAccepted?.(null);
     return readWholeAnswer(type, await text(), onDelta);
   }
-  const stream = new CompletionStream(onDelta);
+  const stream = new CompletionStream(onDelta, onAccepted);
   const decoder = new TextDecoder();
   for await (const bytes of body as AsyncIterable<Uint8Array>) {
     guard.touch();
@@ -147,6 +159,7 @@ async function readAnswer(
     message: 'the gateway closed the stream before [DONE]; the answer may be incomplete',
     retryable: true,
     status: 200,
+    outage: true,
   });
 }
 

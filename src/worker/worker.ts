@@ -5,6 +5,10 @@ import type { UpstreamRequest } from './agent-loop.ts';
 import { callOutcomeOf } from './call-outcome.ts';
 import { DeltaBatcher } from './delta-batcher.ts';
 import { GrantGate } from './grant-gate.ts';
+import type { SessionReader } from './openclaw-session.ts';
+import { openSessionReader } from './openclaw-session.ts';
+import { chatWithToolsOff } from './tools-off.ts';
+import { recoverTurn } from './turn-recovery.ts';
 import { UpstreamError } from './upstream-error.ts';
 import type { CompletionOutcome, streamChat } from './v1-client.ts';
 
@@ -16,6 +20,8 @@ export interface WorkerDeps {
   /** Main asked this process to end; the host (index.ts) calls stop() and exits. */
   onShutdown: () => void;
   deltaBatchMs?: number;
+  /** How OpenClaw's transcript is read before a cut turn is sent again (default: its WebSocket). */
+  openSession?: (gateway: Job['gateway']) => Promise<SessionReader>;
 }
 
 export interface Worker {
@@ -64,6 +70,8 @@ export function createWorker(deps: WorkerDeps): Worker {
         const outcome = await deps.streamChat(job, {
           signal,
           onDelta: (t) => batcher.push(t),
+          onAccepted: (runId) =>
+            deps.send({ type: 'accepted', taskId, attempt, runId, at: Date.now() }),
           ...request,
         });
         batcher.flush();
@@ -78,6 +86,18 @@ export function createWorker(deps: WorkerDeps): Worker {
       }
     };
     try {
+      const recovered = await recoverTurn(job, {
+        open: () => (deps.openSession ?? openSessionReader)(job.gateway),
+        signal,
+        log: deps.log,
+      });
+      if (recovered !== null) {
+        // OpenClaw answered the cut turn itself: that is the result, nothing is sent again.
+        batcher.push(recovered);
+        batcher.flush();
+        deps.send({ type: 'succeeded', taskId, attempt, usage: null, finishReason: 'stop' });
+        return;
+      }
       const tools = job.tools;
       const outcome = tools
         ? await runAgentLoop({
@@ -88,7 +108,7 @@ export function createWorker(deps: WorkerDeps): Worker {
             call,
             approval: (toolCallId) => approvals.wait(job, toolCallId, signal),
           })
-        : await call({});
+        : await chatWithToolsOff({ job, send: deps.send, call });
       const { usage, finishReason } = outcome;
       deps.send({ type: 'succeeded', taskId, attempt, usage, finishReason });
     } catch (err) {
@@ -158,7 +178,7 @@ function failed(job: Job, error: UpstreamError): WorkerToMain {
     retryable: error.retryable,
     status: error.status,
     retryAfterMs: error.retryAfterMs,
-    outage: false,
+    outage: error.outage,
   };
 }
 

@@ -53,6 +53,8 @@ export interface RecordedRequest {
 export interface FakeGatewayOptions {
   /** Default: a random token. */
   token?: string;
+  /** Default: any free port. */
+  port?: number;
   /** The assistant's answer for a user message. Default: `Echo: <text>`. */
   reply?: (userText: string) => string;
   /** Before the first chunk (the model "thinking"). Default 0. */
@@ -77,6 +79,8 @@ export interface FakeGateway {
   readonly token: string;
   /** Every request, in arrival order, whatever its answer. */
   readonly requests: RecordedRequest[];
+  /** GET /health and /readyz answered (not in `requests`): how many, and when. */
+  readonly healthChecks: { count: number; at: number[] };
   /** Chat completion requests being answered right now, and the most seen at once. */
   readonly stats: { inFlight: number; maxInFlight: number; limited: number };
   chatRequests(): RecordedRequest[];
@@ -92,6 +96,7 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
   const token = initial.token ?? `fake-${randomBytes(12).toString('hex')}`;
   const options: FakeGatewayOptions = { chunkDelayMs: 1, firstChunkDelayMs: 0, ...initial };
   const requests: RecordedRequest[] = [];
+  const healthChecks = { count: 0, at: [] as number[] };
   const queued: Fault[] = [];
   const stats = { inFlight: 0, maxInFlight: 0, limited: 0 };
   const starts: number[] = [];
@@ -107,6 +112,17 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
         body: parseJson(text),
         receivedAt: Date.now(),
       };
+      // OpenClaw's liveness and readiness answer without a token; counted apart from requests.
+      if (record.method === 'GET' && (record.path === '/health' || record.path === '/readyz')) {
+        healthChecks.count++;
+        healthChecks.at.push(record.receivedAt);
+        const live = record.path === '/health';
+        return sendJson(
+          res,
+          200,
+          live ? { ok: true, status: 'live' } : { ready: true, failing: [] },
+        );
+      }
       requests.push(record);
       route(record, res);
     });
@@ -271,13 +287,14 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}`,
     token,
     requests,
+    healthChecks,
     stats,
     chatRequests: () => requests.filter((r) => r.path === '/v1/chat/completions'),
     failNext: (...faults) => void queued.push(...faults),

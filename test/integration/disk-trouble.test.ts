@@ -120,10 +120,18 @@ describe('a full disk', () => {
     await until('the first reply', async () => (await history(core, id))[0]?.state === 'succeeded');
     const committed = (await history(core, id))[0]!;
 
-    // Two running (two workers), two queued.
-    for (const text of ['run-1', 'run-2', 'queued-1', 'queued-2']) await send(core, text, id);
+    // Two running (two workers), two queued — each its own conversation, since OpenClaw runs one
+    // turn per session: these wait for a worker, not for each other.
+    const conversations = [id];
+    for (const text of ['run-1', 'run-2', 'queued-1', 'queued-2']) {
+      conversations.push((await send(core, text)).conversation.id);
+    }
+    const all = async (_core: ClawDeskCore, _id: string): Promise<TaskView[]> => {
+      const tasks = await Promise.all(conversations.map((c) => history(core, c)));
+      return tasks.flat().sort((a, b) => a.id.localeCompare(b.id));
+    };
     await until('two streaming replies', async () => {
-      const running = (await history(core, id)).filter((t) => t.state === 'running');
+      const running = (await all(core, id)).filter((t) => t.state === 'running');
       return running.length === 2 && running.every((t) => t.output.length > 0);
     });
 
@@ -147,7 +155,7 @@ describe('a full disk', () => {
     expect((await refusal(core, 'chat.send', { conversationId: id, text: 'small' })).code).toBe(
       'storage_unavailable',
     );
-    const queued = (await history(core, id)).find((t) => t.prompt === 'queued-1')!;
+    const queued = (await all(core, id)).find((t) => t.prompt === 'queued-1')!;
     expect((await refusal(core, 'tasks.cancel', { taskId: queued.id })).code).toBe(
       'storage_unavailable',
     );
@@ -157,18 +165,18 @@ describe('a full disk', () => {
 
     // The running replies finish; the user reads them although they cannot be saved yet.
     await until('the running replies, from memory', async () => {
-      const tasks = await history(core, id);
+      const tasks = await all(core, id);
       return tasks.filter((t) => t.prompt.startsWith('run-') && t.state === 'succeeded').length ===
         2
         ? tasks
         : undefined;
     });
-    for (const t of (await history(core, id)).filter((t) => t.prompt.startsWith('run-'))) {
+    for (const t of (await all(core, id)).filter((t) => t.prompt.startsWith('run-'))) {
       expect(t.output).toBe(replyTo(t.prompt));
     }
     // Nothing new starts while results cannot be saved; reads keep working.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const during = await history(core, id);
+    const during = await all(core, id);
     expect(during.filter((t) => t.prompt.startsWith('queued-')).map((t) => t.state)).toEqual([
       'queued',
       'queued',
@@ -198,7 +206,7 @@ describe('a full disk', () => {
     const after = await send(core, 'after', id);
     expect(after.task.state).toBe('queued');
     await until('every task to finish', async () => {
-      const tasks = await history(core, id);
+      const tasks = await all(core, id);
       return tasks.length === 6 && tasks.every((t) => t.state === 'succeeded');
     });
     await core.close();

@@ -19,9 +19,12 @@ describe('one shared upstream budget', () => {
       rateLimit: { perWindow: 40, windowMs: 1000, maxConcurrent: 5 },
     });
     const core = (env.core = started.core);
-    const first = await sendOk(core, 'task 0');
-    for (let i = 1; i < 200; i++) await sendOk(core, `task ${i}`, first.conversation.id);
-    const tasks = await allFinished(core, [first.conversation.id], 90_000);
+    // 200 conversations: OpenClaw runs one turn per session, so only separate conversations
+    // run side by side and can press on the provider's limits.
+    const conversations: string[] = [];
+    for (let i = 0; i < 200; i++)
+      conversations.push((await sendOk(core, `task ${i}`)).conversation.id);
+    const tasks = await allFinished(core, conversations, 90_000);
     expect(tasks).toHaveLength(200);
     expect(tasks.filter((t) => t.state !== 'succeeded')).toEqual([]);
     expect(tasks.every((t) => t.output === `Echo: ${t.prompt}`)).toBe(true);
@@ -39,8 +42,9 @@ describe('one shared upstream budget', () => {
       rateLimit: { perWindow: 100, windowMs: 1000, maxConcurrent: 1 },
     });
     const core = (env.core = started.core);
+    // 500s: this request failed, the gateway is there (a 503 would be an outage, waited out).
     env.gateway.failNext(
-      ...Array.from({ length: 6 }, () => ({ kind: 'status' as const, status: 503 })),
+      ...Array.from({ length: 6 }, () => ({ kind: 'status' as const, status: 500 })),
     );
     const first = await sendOk(core, 'survivor 0');
     for (let i = 1; i < 3; i++) await sendOk(core, `survivor ${i}`, first.conversation.id);

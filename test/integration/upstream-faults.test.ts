@@ -46,9 +46,16 @@ const MATRIX: Row[] = [
     once: { kind: 'stream-error', afterChunks: 1 },
     expect: { state: 'succeeded' },
   },
+  {
+    // The provider's limit after OpenClaw's own retries, reported in the stream.
+    text: 'provider rate limit in the stream once',
+    once: { kind: 'stream-error', type: 'rate_limit_error', message: 'rate limit exceeded' },
+    expect: { state: 'succeeded' },
+  },
   { text: 'always [[fault:500]]', expect: { state: 'failed', code: 'upstream_error' } },
-  { text: 'always [[fault:503]]', expect: { state: 'failed', code: 'upstream_error' } },
-  { text: 'always [[fault:reset:2]]', expect: { state: 'failed', code: 'stream_error' } },
+  // An absent gateway is waited out, spending no attempt, until the lane's cap.
+  { text: 'always [[fault:503]]', expect: { state: 'failed', code: 'gateway_unreachable' } },
+  { text: 'always [[fault:reset:2]]', expect: { state: 'failed', code: 'gateway_unreachable' } },
   { text: 'always [[fault:stream-error]]', expect: { state: 'failed', code: 'upstream_error' } },
   { text: 'always [[fault:malformed]]', expect: { state: 'failed', code: 'bad_response' } },
   { text: 'always [[fault:400]]', expect: { state: 'failed', code: 'bad_response' } },
@@ -79,6 +86,14 @@ describe('upstream fault matrix', () => {
       // Faults here are per task: the breaker must not hold the clean retries back.
       breaker: { failureThreshold: 1000, coolDownMs: 100 },
       lanes: LANES,
+      healthProbe: { minMs: 50, maxMs: 400 },
+      // The rows that wait for an absent gateway ask again and again: not this test's limit.
+      rateLimit: { perWindow: 1000, windowMs: 60_000, maxConcurrent: 5 },
+      providerPauseMs: 300,
+      waitCaps: {
+        gatewayMs: { interactive: 1500, short: 1500, long: 1500 },
+        rateLimitMs: 60_000,
+      },
     };
     const token = env.gateway.token;
     const refusing = startWorkerCore(dbPath, env.gateway, {
@@ -119,7 +134,7 @@ describe('upstream fault matrix', () => {
     });
     const started = startWorkerCore(dbPath, env.gateway, settings);
     core = env.core = started.core;
-    const tasks = await allFinished(core, conversations, 40_000);
+    const tasks = await allFinished(core, conversations, 25_000);
     for (const row of MATRIX) {
       const task = tasks.find((t) => t.prompt === row.text);
       const why = `${row.text}: ${task?.state} ${task?.error?.code} ${task?.error?.message}`;
@@ -138,11 +153,18 @@ describe('upstream fault matrix', () => {
         .map((r) => r.text)
         .sort(),
     );
-    // The 429 paused everyone: the limiter reported a pause while the matrix ran.
-    const paused = started.events.some(
-      (e) => e.type === 'upstream' && e.status.limiter.pausedUntil !== null,
+    // The 429 paused everyone: the limiter reported a pause while the matrix ran, and one of
+    // them the provider's (through OpenClaw), at least `providerPauseMs` long.
+    const pauses = started.events.flatMap((e) =>
+      e.type === 'upstream' && e.status.limiter.pausedUntil !== null ? [e.status.limiter] : [],
     );
-    expect(paused).toBe(true);
+    expect(pauses.length).toBeGreaterThan(0);
+    expect(pauses.some((p) => p.pauseCause === 'provider')).toBe(true);
+    // Waiting for an absent gateway and the provider's limit spent no attempt: only the
+    // faults that are this request's own did.
+    for (const text of ['always [[fault:503]]', 'always [[fault:reset:2]]', '429 bare']) {
+      expect(tasks.find((t) => t.prompt === text)?.failures, text).toBe(0);
+    }
   });
 });
 

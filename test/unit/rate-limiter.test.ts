@@ -358,6 +358,7 @@ describe('RateLimiter (fake timers)', () => {
       maxConcurrent: 2,
       waiting: 0,
       pausedUntil: null,
+      pauseCause: null,
     });
     expect(limiter.canStartNow()).toBe(false); // window spent, slots free
     await vi.advanceTimersByTimeAsync(10_000);

@@ -27,6 +27,10 @@ const stored = (): UserSettings => ({
     // Not a whole number of minutes: shown rounded, must not be sent back rounded.
     long: { totalMs: 24 * 60 * MINUTE, stallMs: 10_000 },
   },
+  waitCaps: {
+    gatewayMs: { interactive: 60 * MINUTE, short: 60 * MINUTE, long: 24 * 60 * MINUTE },
+    rateLimitMs: 30 * MINUTE,
+  },
   retentionDays: 7,
   maxUnfinished: 10_000,
   notifications: { enabled: true },

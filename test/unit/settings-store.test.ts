@@ -23,6 +23,10 @@ const view = (patch: Partial<SettingsView> = {}): SettingsView => ({
     short: { totalMs: 5 * MINUTE, stallMs: 5 * MINUTE },
     long: { totalMs: 24 * 60 * MINUTE, stallMs: 10 * MINUTE },
   },
+  waitCaps: {
+    gatewayMs: { interactive: 60 * MINUTE, short: 60 * MINUTE, long: 24 * 60 * MINUTE },
+    rateLimitMs: 30 * MINUTE,
+  },
   retentionDays: 7,
   maxUnfinished: 10_000,
   notifications: { enabled: true },

@@ -4,7 +4,7 @@ import { TaskStateSchema, type TaskState } from '../../src/shared/task.ts';
 
 const states = TaskStateSchema.options;
 const legal: Record<TaskState, TaskState[]> = {
-  queued: ['running', 'paused', 'cancelled'],
+  queued: ['running', 'paused', 'cancelled', 'failed'],
   running: ['succeeded', 'failed', 'cancelled', 'timed_out', 'paused', 'interrupted', 'queued'],
   paused: ['queued', 'cancelled'],
   interrupted: ['queued', 'failed', 'cancelled'],

@@ -49,13 +49,46 @@ describe('TaskStore', () => {
   });
 
   it('claims tasks oldest first and counts the attempt', () => {
-    const conv = store.conversations.create('c');
-    const a = submit(conv.id, 'a');
-    const b = submit(conv.id, 'b');
+    const a = submit(store.conversations.create('c1').id, 'a');
+    const b = submit(store.conversations.create('c2').id, 'b');
     expect(store.claimNext()).toMatchObject({ id: a.id, attempt: 1, prompt: 'a' });
     expect(store.claimNext()).toMatchObject({ id: b.id, attempt: 1 });
     expect(store.claimNext()).toBeUndefined();
     expect(store.get(a.id)?.state).toBe('running');
+  });
+
+  it("runs one turn per conversation at a time, in the order sent (OpenClaw's one run per session)", () => {
+    let clock = 1_000;
+    store = new TaskStore(db, () => clock);
+    const conv = store.conversations.create('c');
+    const other = store.conversations.create('o');
+    const a = submit(conv.id, 'a');
+    const b = submit(conv.id, 'b');
+    const c = submit(conv.id, 'c');
+    const x = submit(other.id, 'x');
+    expect(store.claimNext()?.id).toBe(a.id);
+    // b waits for a; another conversation does not.
+    expect(store.claimNext()?.id).toBe(x.id);
+    expect(store.claimNext()).toBeUndefined();
+    expect(store.hasRunnable()).toBe(false);
+    expect(store.queue.queuePositions([b.id, c.id])).toEqual([
+      { taskId: b.id, position: 1, afterTaskId: a.id, turnAhead: 1 },
+      { taskId: c.id, position: 2, afterTaskId: b.id, turnAhead: 2 },
+    ]);
+    // A failure that goes back in line with a back-off keeps its place: b still waits.
+    store.transition(a.id, 'queued', { notBefore: clock + 60_000 });
+    expect(store.claimNext()).toBeUndefined();
+    clock += 60_000;
+    expect(store.claimNext()?.id).toBe(a.id);
+    store.transition(a.id, 'succeeded');
+    expect(store.claimNext()?.id).toBe(b.id);
+    // A paused message does not hold the line; resumed, it waits for the one running now.
+    store.transition(b.id, 'paused');
+    expect(store.claimNext()?.id).toBe(c.id);
+    store.transition(b.id, 'queued');
+    expect(store.claimNext()).toBeUndefined();
+    store.transition(c.id, 'succeeded');
+    expect(store.claimNext()?.id).toBe(b.id);
   });
 
   it('keeps a backed-off task out of line until its time', () => {
@@ -94,22 +127,23 @@ describe('TaskStore', () => {
     ).toBeUndefined();
   });
 
-  it('interrupts running tasks, counting the run as a failure only after a crash', () => {
+  it('interrupts running tasks without spending attempts: ClawDesk stopping is not their fault', () => {
     const conv = store.conversations.create('c');
     const a = submit(conv.id);
     const b = submit(conv.id);
     store.claimNext();
-    expect(store.interruptRunning(false)).toEqual([a.id]);
+    expect(store.interruptRunning()).toEqual([a.id]);
     expect(store.get(a.id)?.state).toBe('interrupted');
     expect(store.get(b.id)?.state).toBe('queued');
-    expect(store.listInterrupted()).toEqual([{ id: a.id, attemptsLeft: true }]);
-    store.transition(a.id, 'queued');
-    store.claimNext();
-    store.interruptRunning(true); // 1 failure of 2
-    store.transition(a.id, 'queued');
-    store.claimNext();
-    store.interruptRunning(true); // 2 of 2
-    expect(store.listInterrupted()).toEqual([{ id: a.id, attemptsLeft: false }]);
+    // Start-up after a crash, again and again (max attempts is 2 here): it always runs again.
+    for (let crash = 0; crash < 5; crash++) {
+      store.recoverInterrupted();
+      expect(store.get(a.id)?.state).toBe('queued');
+      expect(store.claimNext()?.id).toBe(a.id);
+      store.interruptRunning();
+    }
+    store.recoverInterrupted();
+    expect(store.get(a.id)).toMatchObject({ state: 'queued', failures: 0, attempts: 6 });
   });
 
   it('spends automatic attempts on failures only, and gives them back on a retry', () => {
@@ -134,7 +168,7 @@ describe('TaskStore', () => {
   it('refuses a submit beyond the unfinished limit, writing nothing', () => {
     const conv = store.conversations.create('c');
     submit(conv.id);
-    const done = submit(conv.id);
+    const done = submit(store.conversations.create('d').id);
     store.claimNext();
     store.claimNext();
     store.transition(done.id, 'succeeded');
@@ -146,7 +180,7 @@ describe('TaskStore', () => {
       );
     add();
     expect(add).toThrow(/the queue is full: 2 tasks are unfinished \(limit 2\)/);
-    expect(store.listByConversation(conv.id)).toHaveLength(3);
+    expect(store.listByConversation(conv.id)).toHaveLength(2);
   });
 
   it('rolls back a whole atomic block when a submit in it is refused', () => {
@@ -167,11 +201,11 @@ describe('TaskStore', () => {
     store = new TaskStore(db, () => clock);
     const conv = store.conversations.create('c');
     const old = submit(conv.id);
-    const waiting = submit(conv.id);
+    const waiting = submit(store.conversations.create('w').id);
     store.claimNext();
     store.transition(old.id, 'succeeded');
     clock = 10_000;
-    const fresh = submit(conv.id);
+    const fresh = submit(store.conversations.create('f').id);
     store.claimNext();
     store.claimNext();
     store.transition(fresh.id, 'failed');
@@ -182,10 +216,9 @@ describe('TaskStore', () => {
   });
 
   it('hands out interactive tasks before short ones before long ones', () => {
-    const conv = store.conversations.create('c');
     const mk = (lane: 'interactive' | 'short' | 'long') =>
       store.submit({
-        conversationId: conv.id,
+        conversationId: store.conversations.create(lane).id,
         prompt: lane,
         lane,
         agentId: 'main',

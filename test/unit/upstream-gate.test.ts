@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../src/main/core/circuit-breaker.ts';
+import { GatewayHealth } from '../../src/main/core/gateway-health.ts';
 import { RateLimiter } from '../../src/main/core/rate-limiter.ts';
 import { UpstreamGate } from '../../src/main/core/upstream-gate.ts';
 
@@ -12,7 +13,14 @@ describe('upstream gate', () => {
   function gate(authRetryMs = 60_000) {
     limiter = new RateLimiter({ perWindow: 10, windowMs: 60_000, maxConcurrent: 2 });
     const breaker = new CircuitBreaker({ failureThreshold: 2, coolDownMs: 1000 }, now);
-    return { gate: new UpstreamGate(limiter, breaker, authRetryMs, () => {}), breaker };
+    const health = new GatewayHealth({
+      url: () => 'http://127.0.0.1:9',
+      probe: () => new Promise(() => {}),
+      onChange: () => {},
+      log: () => {},
+    });
+    const parts = { limiter, breaker, health };
+    return { gate: new UpstreamGate(parts, authRetryMs, () => {}), breaker, health };
   }
 
   it('lets a run go once an open breaker has cooled down (the probe)', () => {

@@ -7,6 +7,9 @@ import { ApiRefusal, dispatch } from './api-dispatcher.ts';
 import { chatHandlers } from './chat-handlers.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { Db } from './database.ts';
+import { GatewayHealth } from './gateway-health.ts';
+import type { HealthProbe } from './gateway-health.ts';
+import { failOverdueForGateway } from './gateway-waits.ts';
 import { monitorHandlers, resourceProbe } from './monitor-handlers.ts';
 import { openStorage } from './open-storage.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -48,6 +51,8 @@ export interface CoreOptions {
    * with SQLite itself (`max_page_count`, `query_only`), which root's permissions cannot.
    */
   onDatabaseOpen?: (db: Db) => void;
+  /** Tests only: how the gateway's health is probed (default: GET /readyz, then /health). */
+  healthProbe?: HealthProbe;
 }
 
 /** Upstream status changes with every grant; the UI needs a few updates a second at most. */
@@ -97,7 +102,9 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       }
     }
   };
-  const limiter = new RateLimiter(settings.rateLimit);
+  const limiter = new RateLimiter(settings.rateLimit, {
+    providerPauseMs: settings.providerPauseMs,
+  });
   const breaker = new CircuitBreaker(settings.breaker);
   // A unit back in the window or a slot freed may let a task start: look at once (coalesced).
   // The UI hears of it at most a few times a second. Both run later, once `scheduler` is set.
@@ -124,7 +131,27 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   });
   if (readOnlyBecause) storage.openedReadOnly(readOnlyBecause);
   else storage.checkAtStart();
-  const gate = new UpstreamGate(limiter, breaker, settings.authRetryMs, upstreamChanged);
+  const waits = {
+    store,
+    storage,
+    settings: () => settings,
+    health: () => health,
+    emitTask: (taskId: string) => scheduler.emitTask(taskId),
+    log,
+  };
+  const health: GatewayHealth = new GatewayHealth({
+    url: () => settings.gateway.url,
+    ...(options.healthProbe ? { probe: options.healthProbe } : {}),
+    onChange: upstreamChanged,
+    onStillDown: (since) => failOverdueForGateway(waits, since),
+    log,
+    ...settings.healthProbe,
+  });
+  const gate = new UpstreamGate(
+    { limiter, breaker, health },
+    settings.authRetryMs,
+    upstreamChanged,
+  );
   limiter.onChange(upstreamChanged);
   breaker.onChange(upstreamChanged);
   const scheduler: Scheduler = new Scheduler({
@@ -145,6 +172,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     emit,
     changed: (tokenChanged) => {
       prepareWorkspace();
+      health.configChanged();
       if (tokenChanged) gate.tokenChanged();
       scheduler.pump();
     },

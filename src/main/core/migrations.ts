@@ -72,4 +72,18 @@ export const migrations: readonly string[] = [
     filler BLOB NOT NULL
   );
   `,
+  // 6: issue 12 — what OpenClaw already has of a turn (accepted at, its run ids), crashes of
+  // ClawDesk's own workers apart from the task's failures, since when it has waited for an absent
+  // gateway and how long for the provider's rate limit (both capped), text of a cut run kept
+  // until the next one, and the unfinished tasks of each conversation (one turn per session).
+  `
+  ALTER TABLE tasks ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN sent_at INTEGER;
+  ALTER TABLE tasks ADD COLUMN run_ids TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE tasks ADD COLUMN output_interrupted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN outage_since INTEGER;
+  ALTER TABLE tasks ADD COLUMN rate_wait_ms INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX tasks_unfinished_turns ON tasks (conversation_id, id)
+    WHERE state IN ('queued', 'running', 'interrupted');
+  `,
 ];

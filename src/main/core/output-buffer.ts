@@ -1,10 +1,14 @@
+import type { OutputBatchItem } from './task-store.ts';
+
 interface Live {
   attempt: number;
   text: string;
   pending: string;
+  /** No text of this run has reached SQLite yet: its first write replaces the previous run's. */
+  first: boolean;
 }
 
-type Flush = (batch: { taskId: string; attempt: number; text: string }[]) => void;
+type Flush = (batch: OutputBatchItem[]) => void;
 
 /**
  * Streamed text of running tasks: the whole live text in memory for readers, and what has not
@@ -22,8 +26,8 @@ export class OutputBuffer {
     this.timer.unref();
   }
 
-  start(taskId: string, attempt: number, text: string): void {
-    this.live.set(taskId, { attempt, text, pending: '' });
+  start(taskId: string, attempt: number): void {
+    this.live.set(taskId, { attempt, text: '', pending: '', first: true });
   }
 
   /** Appends text; returns the offset it starts at, or undefined for a run not tracked. */
@@ -36,16 +40,20 @@ export class OutputBuffer {
     return offset;
   }
 
+  /**
+   * The run's text so far; undefined for a run without any yet, whose task still shows what
+   * an earlier, cut run left (marked interrupted) until this one's first text replaces it.
+   */
   text(taskId: string): string | undefined {
-    return this.live.get(taskId)?.text;
+    const entry = this.live.get(taskId);
+    return entry && entry.text !== '' ? entry.text : undefined;
   }
 
   /** Writes the task's pending text now. */
   flushTask(taskId: string): void {
     const entry = this.live.get(taskId);
     if (!entry?.pending) return;
-    this.flush([{ taskId, attempt: entry.attempt, text: entry.pending }]);
-    entry.pending = '';
+    this.flush([item(taskId, entry)]);
   }
 
   /** Flushes the task's pending text and forgets it. */
@@ -56,15 +64,19 @@ export class OutputBuffer {
 
   flushAll(): void {
     const batch: { taskId: string; attempt: number; text: string }[] = [];
-    for (const [taskId, entry] of this.live) {
-      if (!entry.pending) continue;
-      batch.push({ taskId, attempt: entry.attempt, text: entry.pending });
-      entry.pending = '';
-    }
+    for (const [taskId, entry] of this.live) if (entry.pending) batch.push(item(taskId, entry));
     if (batch.length) this.flush(batch);
   }
 
   stop(): void {
     clearInterval(this.timer);
   }
+}
+
+/** The entry's pending text as one write, which then counts as written. */
+function item(taskId: string, entry: Live): OutputBatchItem {
+  const write = { taskId, attempt: entry.attempt, text: entry.pending, replace: entry.first };
+  entry.pending = '';
+  entry.first = false;
+  return write;
 }

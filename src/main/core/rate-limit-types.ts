@@ -21,6 +21,8 @@ export interface RateLimiterOptions {
   random?: () => number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** Shortest pause after the provider's rate limit came through OpenClaw. */
+  providerPauseMs?: number;
   /** How many recent start times `startTimes()` keeps. */
   startLogSize?: number;
 }
@@ -50,6 +52,8 @@ export interface RateLimiterStatus {
   waiting: number;
   /** Epoch ms the 429 pause ends, or null when not paused. */
   pausedUntil: number | null;
+  /** `provider`: the model provider's limit after OpenClaw's retries; null when not paused. */
+  pauseCause: 'provider' | 'gateway' | null;
 }
 
 export function checkSettings(s: RateLimitSettings): RateLimitSettings {

@@ -7,7 +7,7 @@ import type {
   RateLimitSettings,
 } from './rate-limit-types.ts';
 import { checkSettings, DEFAULT_RATE_LIMIT } from './rate-limit-types.ts';
-import { retryDelayMs } from './backoff.ts';
+import { providerPauseMs, retryDelayMs } from './backoff.ts';
 import { etaMs, SpentUnits } from './sliding-window.ts';
 
 /** Taken from the reservoir while paused, so no unit coming back can let a job through. */
@@ -37,6 +37,9 @@ export class RateLimiter {
   private running = 0;
   private waiting = 0;
   private pausedUntil: number | null = null;
+  private pauseCause: 'provider' | 'gateway' | null = null;
+  /** Shortest pause after the provider's rate limit came through OpenClaw (issue 12). */
+  providerPauseMs: number;
   /** When the latest pause began: a 429 from a call started before it is the same burst. */
   private pauseBegan = Number.NEGATIVE_INFINITY;
   private consecutive429 = 0;
@@ -56,6 +59,7 @@ export class RateLimiter {
     this.backoffBaseMs = options.backoffBaseMs ?? 1000;
     this.backoffCapMs = options.backoffCapMs ?? 60_000;
     this.startLogSize = options.startLogSize ?? 1000;
+    this.providerPauseMs = options.providerPauseMs ?? 60_000;
     this.bottleneck = new Bottleneck({
       maxConcurrent: this.settings.maxConcurrent,
       reservoir: this.settings.perWindow,
@@ -131,6 +135,7 @@ export class RateLimiter {
       maxConcurrent: this.settings.maxConcurrent,
       waiting: this.waiting,
       pausedUntil: this.pausedUntil,
+      pauseCause: this.pauseCause,
     };
   }
 
@@ -236,9 +241,14 @@ export class RateLimiter {
     // not a further consecutive 429, so it must not double the back-off again.
     const sameBurst = startedAt <= this.pauseBegan;
     if (!sameBurst) this.consecutive429++;
-    if (outcome.retryAfterMs !== null) this.pause(now + outcome.retryAfterMs);
+    const n = this.consecutive429;
+    // Through OpenClaw the provider's limit arrives after minutes of OpenClaw's own retries:
+    // asking again within seconds only starts those minutes over, so everyone waits longer.
+    if (outcome.provider) {
+      if (!sameBurst) this.pause(now + providerPauseMs(n, this.providerPauseMs, this.random));
+      this.pauseCause = 'provider';
+    } else if (outcome.retryAfterMs !== null) this.pause(now + outcome.retryAfterMs);
     else if (!sameBurst) {
-      const n = this.consecutive429;
       this.pause(now + retryDelayMs(n, this.random, this.backoffBaseMs, this.backoffCapMs));
     }
   }
@@ -249,6 +259,7 @@ export class RateLimiter {
     if (until <= now || (this.pausedUntil !== null && until <= this.pausedUntil)) return;
     if (this.pausedUntil === null) {
       this.pauseBegan = now;
+      this.pauseCause = 'gateway';
       void this.bottleneck.incrementReservoir(-PAUSE_OFFSET);
     }
     this.pausedUntil = until;
@@ -267,6 +278,7 @@ export class RateLimiter {
       return;
     }
     this.pausedUntil = null;
+    this.pauseCause = null;
     this.pauseTimer = undefined;
     void this.bottleneck.incrementReservoir(PAUSE_OFFSET);
     for (const wake of this.pauseWaiters.splice(0)) wake();

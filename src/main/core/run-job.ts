@@ -20,6 +20,7 @@ export function runMessage(claimed: ClaimedTask, settings: CoreSettings): MainTo
       gateway: { ...gateway, agentId: claimed.agentId },
       timeouts: lanes[claimed.lane],
       ...jobTools(settings),
+      ...(claimed.resume ? { resume: claimed.resume } : {}),
     },
   };
 }

@@ -46,7 +46,7 @@ export class Scheduler {
   /** Conversation and lane of each running task, so a delta needs no database read. */
   private readonly runs = new Map<
     string,
-    { conversationId: string; lane: Lane; phase?: TaskPhase }
+    { conversationId: string; lane: Lane; phase?: TaskPhase; streaming?: boolean }
   >();
   /** Runs handed out that have not asked for their first slot yet: they will, any moment. */
   private readonly awaitingFirstCall = new Set<string>();
@@ -119,8 +119,11 @@ export class Scheduler {
       const claimed = this.opts.storage.attempt(() => this.opts.store.claimNext(this.focused));
       if (!claimed) return;
       const job: JobRef = { taskId: claimed.id, attempt: claimed.attempt };
-      this.output.start(claimed.id, claimed.attempt, '');
-      this.runs.set(claimed.id, { conversationId: claimed.conversationId, lane: claimed.lane });
+      this.output.start(claimed.id, claimed.attempt);
+      // A cut turn is first looked up in OpenClaw's transcript (see Job.resume).
+      const phase: TaskPhase | undefined = claimed.resume ? 'recovering' : undefined;
+      const { conversationId, lane } = claimed;
+      this.runs.set(claimed.id, { conversationId, lane, ...(phase ? { phase } : {}) });
       this.awaitingFirstCall.add(claimed.id);
       this.emitTask(claimed.id);
       this.pool.assign(worker, job, runMessage(claimed, this.opts.settings()));
@@ -163,7 +166,7 @@ export class Scheduler {
     // Results waiting for the disk get one last try before their tasks are interrupted; if
     // that fails too, those tasks run again at the next start (see RunResults).
     storage.recheck();
-    storage.attempt(() => store.interruptRunning(false));
+    storage.attempt(() => store.interruptRunning());
     await this.pool.close();
   }
 
@@ -183,6 +186,8 @@ export class Scheduler {
     return {
       ...task,
       output: output ?? task.output,
+      // This run's own text replaced what a cut run left.
+      ...(output !== undefined ? { outputInterrupted: false } : {}),
       ...(phase ? { phase } : {}),
       ...(pending ? { pendingApproval: pending } : {}),
     };
@@ -239,8 +244,12 @@ export class Scheduler {
         return;
       case 'delta':
         return this.onDelta(job, message.text);
-      case 'accepted':
+      case 'accepted': {
+        const { runId, at } = message;
+        const { store, storage } = this.opts;
+        storage.background(() => store.runs.accepted(job.taskId, job.attempt, runId, at));
         return;
+      }
       case 'tool': {
         const call = this.tools.record(job, message, Date.now());
         const conversationId = this.runs.get(job.taskId)?.conversationId ?? '';
@@ -269,7 +278,12 @@ export class Scheduler {
       run.phase = undefined; // streaming: the text says it
       this.grants.reached(job.taskId, job.attempt);
     }
-    const conversationId = this.runs.get(job.taskId)?.conversationId ?? '';
+    if (run && !run.streaming) {
+      // The run's first text: a whole snapshot, since it replaces what a cut run had shown.
+      run.streaming = true;
+      return this.emitTask(job.taskId);
+    }
+    const conversationId = run?.conversationId ?? '';
     this.opts.emit({ type: 'delta', taskId: job.taskId, conversationId, offset, text });
   }
 

@@ -20,6 +20,7 @@ export function toUserSettings(s: CoreSettings): UserSettings {
     workerCount: s.workerCount,
     maxAttempts: s.maxAttempts,
     lanes: { interactive: lane('interactive'), short: lane('short'), long: lane('long') },
+    waitCaps: { gatewayMs: { ...s.waitCaps.gatewayMs }, rateLimitMs: s.waitCaps.rateLimitMs },
     retentionDays: Math.max(1, Math.round(s.retentionMs / DAY)),
     maxUnfinished: s.maxUnfinished,
     notifications: { ...s.notifications },
@@ -42,6 +43,7 @@ export function applyUserSettings(target: CoreSettings, u: UserSettings): void {
   for (const lane of ['interactive', 'short', 'long'] as const) {
     target.lanes[lane] = { ...target.lanes[lane], ...u.lanes[lane] };
   }
+  target.waitCaps = { gatewayMs: { ...u.waitCaps.gatewayMs }, rateLimitMs: u.waitCaps.rateLimitMs };
   // Days are what the user sets; a finer period set in code (tests) survives a round trip.
   if (toUserSettings(target).retentionDays !== u.retentionDays)
     target.retentionMs = u.retentionDays * DAY;

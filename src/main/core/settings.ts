@@ -18,6 +18,17 @@ export interface CoreSettings {
   retryCapMs: number;
   /** Timeouts of each lane; the worker enforces them, main backs them with heartbeats. */
   lanes: Record<Lane, JobTimeouts>;
+  /** Total waits before a task fails: for an absent gateway per lane, for the rate limit. */
+  waitCaps: { gatewayMs: Record<Lane, number>; rateLimitMs: number };
+  /**
+   * Shortest pause of the whole budget after the provider's rate limit came back through
+   * OpenClaw, which has already retried for minutes: doubling from here with each one in a row.
+   */
+  providerPauseMs: number;
+  /** Worker deaths under one task before it fails (ClawDesk's own exit never counts). */
+  maxCrashes: number;
+  /** The gateway health probe's back-off while the gateway answers badly. */
+  healthProbe: { minMs: number; maxMs: number };
   /** How often streamed text is flushed to SQLite per task (DESIGN.md: at most ~500 ms). */
   checkpointMs: number;
   /** Unfinished tasks at most; a submit beyond is refused. */
@@ -80,6 +91,13 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
       short: { headersMs: MINUTE, stallMs: 5 * MINUTE, totalMs: 5 * MINUTE },
       long: { headersMs: MINUTE, stallMs: 10 * MINUTE, totalMs: 24 * HOUR },
     },
+    waitCaps: {
+      gatewayMs: { interactive: HOUR, short: HOUR, long: 24 * HOUR },
+      rateLimitMs: 30 * MINUTE,
+    },
+    providerPauseMs: MINUTE,
+    maxCrashes: 3,
+    healthProbe: { minMs: 1_000, maxMs: 30_000 },
     checkpointMs: 250,
     maxUnfinished: 10_000,
     maxInputBytes: 10 * 1024 * 1024,

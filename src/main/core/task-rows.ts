@@ -14,6 +14,7 @@ export interface TaskRow {
   failures: number;
   max_attempts: number;
   output: string;
+  output_interrupted?: number;
   error_code: string | null;
   error_message: string | null;
   created_at: number;
@@ -48,6 +49,7 @@ export function taskView(row: TaskRow): TaskView {
     state: TaskStateSchema.parse(row.state),
     prompt: row.prompt,
     output: row.output,
+    ...(row.output_interrupted ? { outputInterrupted: true } : {}),
     error: errorOf(row.error_code, row.error_message),
     attempts: row.attempts,
     failures: row.failures,

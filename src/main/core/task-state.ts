@@ -5,7 +5,8 @@ import type { TaskState } from '../../shared/task.ts';
  * duplicate message can never overwrite a finished task.
  */
 const legal: Record<TaskState, readonly TaskState[]> = {
-  queued: ['running', 'paused', 'cancelled'],
+  // queued → failed: it waited for an absent gateway longer than its lane allows (issue 12).
+  queued: ['running', 'paused', 'cancelled', 'failed'],
   running: ['succeeded', 'failed', 'cancelled', 'timed_out', 'paused', 'interrupted', 'queued'],
   paused: ['queued', 'cancelled'],
   interrupted: ['queued', 'failed', 'cancelled'],

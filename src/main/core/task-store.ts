@@ -1,23 +1,24 @@
 import { monotonicFactory } from 'ulid';
 import type { Lane, TaskError, TaskState, TaskView, Usage } from '../../shared/task.ts';
-import { LaneSchema } from '../../shared/task.ts';
 import type { Db } from './database.ts';
 import { SqlStore } from './database.ts';
 import { ConversationStore } from './conversation-store.ts';
 import { TaskQueries } from './task-queries.ts';
+import type { ClaimedTask } from './task-queue.ts';
+import { TaskQueue } from './task-queue.ts';
+import { RunLedger } from './task-runs.ts';
 import type { TaskRow } from './task-rows.ts';
 import { TERMINAL_SQL, UNFINISHED_SQL, taskView } from './task-rows.ts';
 import { canTransition, IllegalTransitionError } from './task-state.ts';
 
-/** What a worker needs to run a task, read in the same transaction that claims it. */
-export interface ClaimedTask {
-  id: string;
-  conversationId: string;
-  lane: Lane;
-  prompt: string;
-  agentId: string;
-  sessionKey: string;
+export type { ClaimedTask } from './task-queue.ts';
+
+export interface OutputBatchItem {
+  taskId: string;
   attempt: number;
+  text: string;
+  /** The run's first text: it replaces what an earlier run left. */
+  replace?: boolean;
 }
 
 export interface NewTask {
@@ -37,6 +38,15 @@ export interface TransitionPatch {
   countFailure?: boolean;
   /** A user's retry: the task gets its automatic attempts back. */
   resetFailures?: boolean;
+  /** The run's worker died under it: counted apart from failures (issue 13). */
+  countCrash?: boolean;
+  /**
+   * The gateway was away for this run (issue 12): the task has waited for it since then (the
+   * first such time is kept). A real answer, success or failure, or a user's retry clears it.
+   */
+  outageSince?: number;
+  /** Time this run spent on the provider's rate limit (OpenClaw's own retries included). */
+  addRateWaitMs?: number;
 }
 
 /** Refusals of a submit, with the sentence to show the user. */
@@ -60,11 +70,15 @@ export class TaskStore extends SqlStore {
   private readonly newId = monotonicFactory();
 
   readonly queries: TaskQueries;
+  readonly queue: TaskQueue;
+  readonly runs: RunLedger;
 
   constructor(db: Db, now: () => number = Date.now) {
     super(db, now);
     this.conversations = new ConversationStore(db, now, this.newId);
     this.queries = new TaskQueries(db, now);
+    this.queue = new TaskQueue(db, now);
+    this.runs = new RunLedger(db, now);
   }
 
   /**
@@ -128,56 +142,33 @@ export class TaskStore extends SqlStore {
   }
 
   hasRunnable(): boolean {
-    const sql = `SELECT 1 FROM tasks WHERE state = 'queued' AND not_before <= ? LIMIT 1`;
-    return this.prepare(sql).get(this.now()) !== undefined;
+    return this.queue.hasRunnable();
+  }
+
+  claimNext(focusedConversation: string | null = null): ClaimedTask | undefined {
+    return this.queue.claimNext(focusedConversation);
+  }
+
+  nextWakeAt(): number | undefined {
+    return this.queue.nextWakeAt();
   }
 
   /**
-   * The next runnable task (by lane priority, the focused conversation first, then age) moves to `running` with its run
-   * counted and its output cleared for the new run, in one transaction.
+   * Streamed text checkpoint: appends, guarded by attempt so a stale worker writes nothing. A
+   * run's first text (`replace`) takes the place of what an earlier, cut run left.
    */
-  claimNext(focusedConversation: string | null = null): ClaimedTask | undefined {
-    return this.db.transaction(() => {
-      const row = this.prepare(
-        `SELECT * FROM tasks WHERE state = 'queued' AND not_before <= ?
-           ORDER BY priority, conversation_id IS ? DESC, id LIMIT 1`,
-      ).get(this.now(), focusedConversation) as TaskRow | undefined;
-      if (!row) return undefined;
-      const t = this.now();
-      this.prepare(
-        `UPDATE tasks SET state = 'running', attempts = attempts + 1, output = '',
-             started_at = ?, updated_at = ?
-           WHERE id = ?`,
-      ).run(t, t, row.id);
-      return {
-        id: row.id,
-        conversationId: row.conversation_id,
-        lane: LaneSchema.parse(row.lane),
-        prompt: row.prompt,
-        agentId: row.agent_id,
-        sessionKey: row.session_key,
-        attempt: row.attempts + 1,
-      };
-    })();
-  }
-
-  /** Earliest `not_before` among queued tasks waiting for a back-off, if any. */
-  nextWakeAt(): number | undefined {
-    const row = this.prepare(
-      `SELECT MIN(not_before) AS t FROM tasks WHERE state = 'queued' AND not_before > ?`,
-    ).get(this.now()) as { t: number | null };
-    return row.t ?? undefined;
-  }
-
-  /** Streamed text checkpoint: appends, guarded by attempt so a stale worker writes nothing. */
-  appendOutput(batch: ReadonlyArray<{ taskId: string; attempt: number; text: string }>): void {
+  appendOutput(batch: ReadonlyArray<OutputBatchItem>): void {
     const stmt = this.prepare(
-      `UPDATE tasks SET output = output || ?, updated_at = ?
+      `UPDATE tasks SET output = CASE WHEN ? THEN ? ELSE output || ? END,
+           output_interrupted = CASE WHEN ? THEN 0 ELSE output_interrupted END, updated_at = ?
        WHERE id = ? AND state = 'running' AND attempts = ?`,
     );
     this.db.transaction(() => {
       const t = this.now();
-      for (const { taskId, attempt, text } of batch) stmt.run(text, t, taskId, attempt);
+      for (const { taskId, attempt, text, replace } of batch) {
+        const first = replace ? 1 : 0;
+        stmt.run(first, text, text, first, t, taskId, attempt);
+      }
     })();
   }
 
@@ -203,12 +194,19 @@ export class TaskStore extends SqlStore {
       if (stale) return undefined;
       if (!canTransition(row.state, to)) throw new IllegalTransitionError(id, row.state, to);
       const t = this.now();
+      // A run that ends any other way than with its answer leaves its text marked interrupted.
       this.prepare(
         `UPDATE tasks SET state = ?, updated_at = ?, finished_at = ?,
              error_code = ?, error_message = ?,
              usage_json = COALESCE(?, usage_json), finish_reason = COALESCE(?, finish_reason),
              not_before = ?,
-             failures = CASE WHEN ? THEN 0 ELSE failures + ? END
+             failures = CASE WHEN ? THEN 0 ELSE failures + ? END,
+             crashes = CASE WHEN ? THEN 0 ELSE crashes + ? END,
+             rate_wait_ms = CASE WHEN ? THEN 0 ELSE rate_wait_ms + ? END,
+             outage_since = CASE WHEN ? IS NOT NULL THEN COALESCE(outage_since, ?)
+               WHEN ? = 'succeeded' OR ? OR ? THEN NULL ELSE outage_since END,
+             output_interrupted = CASE WHEN ? = 'succeeded' THEN 0
+               WHEN state = 'running' AND output <> '' THEN 1 ELSE output_interrupted END
            WHERE id = ?`,
       ).run(
         to,
@@ -221,6 +219,16 @@ export class TaskStore extends SqlStore {
         patch.notBefore ?? 0,
         patch.resetFailures ? 1 : 0,
         patch.countFailure ? 1 : 0,
+        patch.resetFailures ? 1 : 0,
+        patch.countCrash ? 1 : 0,
+        patch.resetFailures ? 1 : 0,
+        Math.max(0, Math.round(patch.addRateWaitMs ?? 0)),
+        patch.outageSince ?? null,
+        patch.outageSince ?? null,
+        to,
+        patch.resetFailures ? 1 : 0,
+        patch.countFailure ? 1 : 0,
+        to,
         id,
       );
       return this.get(id);
@@ -228,35 +236,32 @@ export class TaskStore extends SqlStore {
   }
 
   /**
-   * Whatever is running becomes `interrupted`: at start-up after a crash (the run counts as a
-   * failure), or at a graceful shutdown (it does not).
+   * Whatever is running becomes `interrupted`, its text so far marked so: at a graceful
+   * shutdown, or at start-up after ClawDesk itself died. Neither spends an attempt: it was not
+   * the task's fault (issue 13).
    */
-  interruptRunning(countFailure: boolean): string[] {
+  interruptRunning(): string[] {
     return this.db.transaction(() => {
       const rows = this.prepare(`SELECT id FROM tasks WHERE state = 'running'`).all() as {
         id: string;
       }[];
       this.prepare(
-        `UPDATE tasks SET state = 'interrupted', updated_at = ?, failures = failures + ?
+        `UPDATE tasks SET state = 'interrupted', updated_at = ?,
+             output_interrupted = CASE WHEN output <> '' THEN 1 ELSE output_interrupted END
            WHERE state = 'running'`,
-      ).run(this.now(), countFailure ? 1 : 0);
+      ).run(this.now());
       return rows.map((r) => r.id);
     })();
   }
 
   /**
-   * Start-up after a crash: what was running counts a failure and goes back in line, or fails
-   * when that was its last attempt.
+   * Start-up: what was running when ClawDesk stopped goes back in line, first of its
+   * conversation as before. A run OpenClaw had accepted is looked up in its transcript before
+   * anything is sent again (see TaskQueue.claimNext).
    */
   recoverInterrupted(): void {
-    this.interruptRunning(true);
-    for (const { id, attemptsLeft } of this.listInterrupted()) {
-      if (attemptsLeft) this.transition(id, 'queued');
-      else {
-        const message = 'ClawDesk stopped while this task ran, on its last attempt';
-        this.transition(id, 'failed', { error: { code: 'worker_crashed', message } });
-      }
-    }
+    this.interruptRunning();
+    for (const { id } of this.listInterrupted()) this.transition(id, 'queued');
   }
 
   /** Interrupted tasks, oldest first, with whether they have automatic attempts left. */

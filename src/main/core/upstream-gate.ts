@@ -2,37 +2,44 @@ import type { UpstreamStatus } from '../../shared/upstream.ts';
 import type { CallOutcome } from '../../shared/worker-protocol.ts';
 import type { Grant, UpstreamBudget } from './call-grants.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
+import type { GatewayHealth } from './gateway-health.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /** While the breaker holds, runs that already have a worker look again this often. */
 const BREAKER_POLL_MS = 250;
 
 /**
- * The shared upstream budget the scheduler and workers go through: the rate limiter (window,
- * concurrency, 429 pause), the circuit breaker (open: tasks stay queued; half open: one probe)
- * and the token (refused: dispatch stops, one probe per `authRetryMs`, tasks wait).
+ * The shared upstream budget the scheduler and workers go through: the gateway's health (away:
+ * nothing goes until its probe sees it again), the rate limiter (window, concurrency, 429
+ * pause), the circuit breaker (open: tasks stay queued; half open: one probe) and the token
+ * (refused: dispatch stops, one probe per `authRetryMs`, tasks wait).
  */
 export class UpstreamGate implements UpstreamBudget {
   private readonly limiter: RateLimiter;
   private readonly breaker: CircuitBreaker;
+  private readonly health: GatewayHealth;
   private readonly authRetryMs: number;
   private authRetryAt: number | null = null;
   private readonly changed: () => void;
 
   constructor(
-    limiter: RateLimiter,
-    breaker: CircuitBreaker,
+    parts: { limiter: RateLimiter; breaker: CircuitBreaker; health: GatewayHealth },
     authRetryMs: number,
     onChange: () => void,
   ) {
-    this.limiter = limiter;
-    this.breaker = breaker;
+    this.limiter = parts.limiter;
+    this.breaker = parts.breaker;
+    this.health = parts.health;
     this.authRetryMs = authRetryMs;
     this.changed = onChange;
   }
 
   dispatchDelayMs(pending: number): number {
     const now = Date.now();
+    if (!this.health.isUp()) {
+      const next = this.health.status().nextProbeAt;
+      return next === null ? BREAKER_POLL_MS : Math.max(BREAKER_POLL_MS, next - now);
+    }
     if (this.authRetryAt !== null && now < this.authRetryAt) return this.authRetryAt - now;
     if (!this.breaker.wouldAllow()) {
       // Open: look again when the cool-down ends; half open: when the probe has answered.
@@ -76,7 +83,7 @@ export class UpstreamGate implements UpstreamBudget {
     return {
       limiter,
       breaker,
-      gateway: { state: 'up', origin: '', since: null, nextProbeAt: null, reason: null },
+      gateway: this.health.status(),
       auth: { state: rejected ? 'rejected' : 'ok', retryAt: this.authRetryAt },
     };
   }
@@ -89,12 +96,20 @@ export class UpstreamGate implements UpstreamBudget {
 
   stop(): void {
     this.limiter.stop();
+    this.health.stop();
   }
 
-  /** Waits while the breaker is open; true when this call is the half-open probe. */
+  /**
+   * Waits while the gateway is away or the breaker is open; true when this call is the
+   * half-open probe. A run handed out just before the gateway went away waits here.
+   */
   private async passBreaker(signal: AbortSignal): Promise<boolean> {
     for (;;) {
       if (signal.aborted) throw new Error('aborted');
+      if (!this.health.isUp()) {
+        await new Promise((resolve) => setTimeout(resolve, BREAKER_POLL_MS).unref());
+        continue;
+      }
       const wasHalfOpen = this.breaker.status().state !== 'closed';
       if (this.breaker.allowRequest()) return wasHalfOpen;
       const retryAt = this.breaker.status().retryAt;
@@ -114,6 +129,11 @@ export class UpstreamGate implements UpstreamBudget {
       case 'server_error':
       case 'network_error':
         this.breaker.onFailure();
+        break;
+      case 'unavailable':
+        // The gateway is away, not failing: its health probe decides, the breaker stays out.
+        this.health.down(outcome.reason);
+        if (probe) this.breaker.onProbeAbandoned();
         break;
       case 'auth_error':
         this.authRetryAt = Date.now() + this.authRetryMs;
