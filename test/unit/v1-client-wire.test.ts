@@ -136,7 +136,13 @@ describe('streamChat on the wire', () => {
   it('quotes a plain-text error body', async () => {
     const url = await serve(503, { 'content-type': 'text/plain' }, ['gateway is restarting']);
     const error = await fail(url);
-    expect(error).toMatchObject({ code: 'upstream_error', retryable: true, status: 503 });
+    // OpenClaw answers 503 while it stops or starts: an outage to wait out, not a failure.
+    expect(error).toMatchObject({
+      code: 'gateway_unreachable',
+      retryable: true,
+      status: 503,
+      outage: true,
+    });
     expect(error.message).toContain('gateway is restarting');
   });
 

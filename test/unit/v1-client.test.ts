@@ -120,14 +120,17 @@ describe('streamChat: HTTP errors', () => {
   });
 
   it.each([
-    [500, 'internal error'],
-    [502, 'upstream provider error'],
-  ])('reports %i as a retryable upstream error with the gateway message', async (status, words) => {
-    gw.failNext({ kind: 'status', status });
-    const { error } = await failure(jobFor());
-    expect(error).toMatchObject({ code: 'upstream_error', retryable: true, status });
-    expect(error.message).toContain(words);
-  });
+    [500, 'internal error', 'upstream_error', false],
+    [502, 'upstream provider error', 'gateway_unreachable', true],
+  ])(
+    'reports %i with the gateway message (%s): a 502 says the gateway is away, not this request',
+    async (status, words, code, outage) => {
+      gw.failNext({ kind: 'status', status });
+      const { error } = await failure(jobFor());
+      expect(error).toMatchObject({ code, retryable: true, status, outage });
+      expect(error.message).toContain(words);
+    },
+  );
 
   it('reports a rejected request as a bad response with the gateway message', async () => {
     const { error } = await failure(jobFor({}, { agentId: 'no such agent' }));

@@ -23,6 +23,16 @@ function CardResult({ output }: { output: string }) {
   );
 }
 
+/** Text of a run that was cut, shown until the next run's answer replaces it (issue 12). */
+function InterruptedMark() {
+  const { t } = useTranslation('chat');
+  return (
+    <p className="interrupted-mark" data-testid="interrupted-mark">
+      {t('messages.interrupted')}
+    </p>
+  );
+}
+
 /** A message sent to the long lane: a card with its state and a way to the task monitor. */
 function BackgroundCard({ task }: { task: TaskView }) {
   const { t } = useTranslation('chat');
@@ -70,6 +80,7 @@ export const Message = memo(function Message({ id }: { id: string }) {
         <BackgroundCard task={task} />
       ) : (
         <div className="reply" aria-busy={task.state === 'running'}>
+          {task.outputInterrupted && task.output !== '' && <InterruptedMark />}
           <div className="reply-text" data-testid="reply">
             {task.output !== '' && <Markdown text={task.output} />}
           </div>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ToolCallView } from '../../../shared/task.ts';
+import { useUi } from '../store/ui-store.ts';
 
 /** How many lines of a result show before "show all". */
 const PREVIEW_LINES = 3;
@@ -58,8 +59,27 @@ export function ToolCallItems({
   );
 }
 
+/** The model asked for a tool while tools are off: say so, and where to turn them on. */
+function ToolsOffNote() {
+  const { t } = useTranslation('chat');
+  const show = useUi((s) => s.show);
+  return (
+    <p className="tools-off-note" data-testid="tools-off-note">
+      {t('tools.toolsOff')}{' '}
+      <button type="button" className="link-button" onClick={() => show('settings')}>
+        {t('tools.toolsOffLink')}
+      </button>
+    </p>
+  );
+}
+
 /** The tool calls of one chat reply, as the live `tool` events brought them. */
 export function ToolCalls({ calls }: { calls: readonly ToolCallView[] | undefined }) {
   if (!calls || calls.length === 0) return null;
-  return <ToolCallItems calls={calls} />;
+  return (
+    <>
+      <ToolCallItems calls={calls} />
+      {calls.some((c) => c.decision === 'tools_off') && <ToolsOffNote />}
+    </>
+  );
 }

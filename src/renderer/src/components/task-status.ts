@@ -60,6 +60,12 @@ export function queuedText(
 ): string {
   if (!slot) return stateLabel('queued', t);
   const line = t('queue.line', { position: slot.position });
+  // What holds the whole queue first (issue 12): an absent gateway, the provider's limit.
+  const held = upstream && heldBy(upstream, t);
+  if (held) return t('queue.withWhen', { line, when: held });
+  // OpenClaw runs one turn per session: an earlier message of this conversation goes first.
+  if (slot.turnAhead)
+    return t('queue.withWhen', { line, when: t('queue.waitTurn', { count: slot.turnAhead }) });
   if (!upstream) return t('queue.withWhen', { line, when: etaWords(slot.etaMs, t) });
   const { limiter, breaker, auth } = upstream;
   if (auth.state === 'rejected') return t('queue.withWhen', { line, when: t('queue.waitToken') });
@@ -71,6 +77,26 @@ export function queuedText(
   const when = slot.etaMs < SECOND && busy ? t('queue.waitRunning') : etaWords(slot.etaMs, t);
   const rate = rateWords(limiter.perWindow, limiter.windowMs, t);
   return t('queue.withWhenRate', { line, when, rate });
+}
+
+/**
+ * What keeps every queued message waiting, in the words the banner and the monitor use too:
+ * the gateway being away, or the model provider's rate limit after OpenClaw's own retries.
+ */
+export function heldBy(upstream: UpstreamStatus, t = englishChat): string | null {
+  const { gateway, limiter } = upstream;
+  if (gateway.state === 'down') {
+    return gateway.nextProbeAt === null
+      ? t('queue.waitGateway', { origin: gateway.origin })
+      : t('queue.waitGatewayNext', {
+          origin: gateway.origin,
+          time: clockTime(gateway.nextProbeAt),
+        });
+  }
+  if (limiter.pausedUntil !== null && limiter.pauseCause === 'provider') {
+    return t('queue.waitProvider', { time: clockTime(limiter.pausedUntil) });
+  }
+  return null;
 }
 
 /** A running task: what it waits for, then "Streaming…" once its text flows. */

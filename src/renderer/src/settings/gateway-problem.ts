@@ -38,11 +38,17 @@ export function gatewayProblem(
   upstream: UpstreamStatus | null,
 ): GatewayProblem | null {
   if (upstream?.auth.state === 'rejected') return { kind: 'rejected', url: null };
+  // The health probe knows best whether the gateway is there (issue 12); a task that waited
+  // for it still carries the old reason until it runs again.
+  if (upstream?.gateway.state === 'down') {
+    return { kind: 'unreachable', url: upstream.gateway.origin };
+  }
   let newest: TaskView | undefined;
   let found: GatewayProblem | 'ok' | undefined;
   for (const task of tasks) {
     if (newest && task.updatedAt < newest.updatedAt) continue;
-    const said = verdict(task);
+    let said = verdict(task);
+    if (upstream && said !== 'ok' && said?.kind === 'unreachable') said = undefined;
     if (said === undefined) continue;
     newest = task;
     found = said;
