@@ -50,10 +50,12 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     settings: options.settings,
     spawnWorker: () => spawnChildWorker(options.workerEntry),
     log: options.log,
-    // The gateway token: from the environment when given, else a 0600 file in the data folder.
+    // The gateway token: from the environment when given (never written to disk), else the
+    // one set in Settings, in a 0600 file in the data folder.
     secrets: fileSecrets(
       join(options.dataDir, 'gateway-token'),
       options.settings.gateway.token || undefined,
+      options.log,
     ),
     ...(options.pinned ? { pinned: options.pinned } : {}),
     ...(options.onDatabaseOpen ? { onDatabaseOpen: options.onDatabaseOpen } : {}),
