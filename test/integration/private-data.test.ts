@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskView } from '../../src/shared/task.ts';
@@ -16,9 +16,12 @@ import { tempDir } from '../helpers/temp-dir.ts';
 
 /**
  * Issue 13, finding 4: a headless server started as a user starts it, with its tokens in the
- * environment. The tokens do not reach the processes it starts, and the gateway token given
- * in the environment is not copied into the data folder.
+ * environment. Its data folder is its owner's alone (modes asserted as bits: root, as on the
+ * test machines, ignores them for access), the tokens do not reach the processes it starts,
+ * and the gateway token given in the environment is not copied into the data folder.
  */
+
+const modeOf = (path: string): number => statSync(path).mode & 0o777;
 
 const UI_TOKEN = randomBytes(16).toString('hex');
 
@@ -55,6 +58,52 @@ afterAll(async () => {
   await server?.stop();
   await gateway?.close();
   dir?.cleanup();
+});
+
+describe('the data folder', () => {
+  it('is 0700, and the database with its -wal and -shm 0600', () => {
+    expect(modeOf(dataDir)).toBe(0o700);
+    for (const name of ['clawdesk.sqlite', 'clawdesk.sqlite-wal', 'clawdesk.sqlite-shm']) {
+      expect(modeOf(join(dataDir, name)), name).toBe(0o600);
+    }
+  });
+
+  it.runIf(canFindTaggedProcesses)(
+    'is written under umask 077, by the server and its workers',
+    () => {
+      for (const pid of taggedProcesses(server.tag)) {
+        expect(readFileSync(`/proc/${pid}/status`, 'latin1')).toMatch(/^Umask:\s+0077$/m);
+      }
+    },
+  );
+
+  it('of an earlier version is made private at start, and the log says what changed', async () => {
+    const old = join(dir.path, 'old-data');
+    mkdirSync(old);
+    chmodSync(old, 0o755);
+    writeFileSync(join(old, 'clawdesk.sqlite'), '');
+    chmodSync(join(old, 'clawdesk.sqlite'), 0o644);
+    const again = await startServerProcess({
+      dataDir: old,
+      gatewayUrl: gateway.url,
+      gatewayToken: gateway.token,
+      workers: 1,
+    });
+    try {
+      expect(modeOf(old)).toBe(0o700);
+      expect(modeOf(join(old, 'clawdesk.sqlite'))).toBe(0o600);
+      expect(again.log).toContainEqual(
+        `[clawdesk] made the data folder readable by you only: ${old} 755 → 700, clawdesk.sqlite 644 → 600`,
+      );
+      // A token set in Settings is kept, in a 0600 file.
+      const page = await openRawBridge(again.url);
+      resultOf(await page.call('settings.update', { token: 'typed-in-settings' }));
+      page.close();
+      expect(modeOf(join(old, 'gateway-token'))).toBe(0o600);
+    } finally {
+      await again.stop();
+    }
+  });
 });
 
 describe('tokens given in the environment', () => {

@@ -229,6 +229,17 @@ describe('electron main: tray, secrets, notifications', () => {
     expect(existsSync(join(h.userData, 'gateway-token.enc'))).toBe(false);
   });
 
+  it('sets umask 077 at load: what it creates from then on is the user’s alone', async () => {
+    const before = process.umask(0o022);
+    try {
+      await startMain();
+      // process.umask(mask) answers the mask it replaces: the one main.ts set.
+      expect(process.umask(before)).toBe(0o077);
+    } finally {
+      process.umask(before);
+    }
+  });
+
   it('hides the window on close, says so once, and keeps running', async () => {
     await startMain();
     expect(h.trays).toHaveLength(1);

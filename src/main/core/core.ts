@@ -9,6 +9,7 @@ import { CircuitBreaker } from './circuit-breaker.ts';
 import type { Db } from './database.ts';
 import { monitorHandlers, resourceProbe } from './monitor-handlers.ts';
 import { openStorage } from './open-storage.ts';
+import { makePrivate } from './private-data.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { Scheduler } from './scheduler.ts';
 import type { SecretStore } from './secret-store.ts';
@@ -85,6 +86,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       log(`cannot create the tools workspace: ${String(err)}`);
     }
   };
+  makePrivate(options.dbPath, log);
   const { db, readOnlyBecause } = openStorage(options.dbPath, options.onDatabaseOpen);
   const store = new TaskStore(db);
   const listeners = new Set<(event: TaskEvent) => void>();

@@ -36,8 +36,10 @@ const paths = {
 };
 const log = (line: string): void => console.error(`[clawdesk] ${line}`);
 // At load, before Chromium starts its own processes or we fork a worker: none of them
-// inherits the tokens of the environment.
+// inherits the tokens of the environment, and what is created from now on (userData, the
+// database, the token file) is the user's alone.
 const env = takeEnvironment(process.env);
+process.umask(0o077);
 
 let windows: WindowController | undefined;
 

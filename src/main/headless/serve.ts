@@ -37,7 +37,9 @@ function checkOrigin(value: string): string {
 }
 
 async function main(): Promise<void> {
-  // Before anything else: no process started later inherits the tokens.
+  // Before anything else: what is created from here on is the user's alone (data folder,
+  // database, token file), and no process started later inherits the tokens.
+  process.umask(0o077);
   const env = takeEnvironment(process.env);
   const { values } = parseArgs({
     options: {
