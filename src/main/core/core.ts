@@ -11,6 +11,8 @@ import { monitorHandlers, resourceProbe } from './monitor-handlers.ts';
 import { openStorage } from './open-storage.ts';
 import { makePrivate } from './private-data.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import type { ResourceReader } from './resource-guard.ts';
+import { ResourceGuard } from './resource-guard.ts';
 import { Scheduler } from './scheduler.ts';
 import type { SecretStore } from './secret-store.ts';
 import { memorySecrets } from './secret-store.ts';
@@ -49,6 +51,8 @@ export interface CoreOptions {
    * with SQLite itself (`max_page_count`, `query_only`), which root's permissions cannot.
    */
   onDatabaseOpen?: (db: Db) => void;
+  /** Tests only: what the resource guard reads instead of the process and the disk. */
+  resourceReader?: ResourceReader;
 }
 
 /** Upstream status changes with every grant; the UI needs a few updates a second at most. */
@@ -126,6 +130,15 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   });
   if (readOnlyBecause) storage.openedReadOnly(readOnlyBecause);
   else storage.checkAtStart();
+  const guard = new ResourceGuard({
+    folder: dataDir,
+    limits: () => settings.guard,
+    everyMs: settings.guardEveryMs,
+    emit,
+    log,
+    now,
+    ...(options.resourceReader ? { reader: options.resourceReader } : {}),
+  });
   const gate = new UpstreamGate(limiter, breaker, settings.authRetryMs, upstreamChanged);
   limiter.onChange(upstreamChanged);
   breaker.onChange(upstreamChanged);
@@ -148,6 +161,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     changed: (tokenChanged) => {
       prepareWorkspace();
       if (tokenChanged) gate.tokenChanged();
+      guard.check(); // new limits apply at once
       scheduler.pump();
     },
   };
@@ -192,7 +206,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     },
     ...monitorHandlers(store, scheduler),
     ...settingsHandlers(settingsDeps),
-    'system.resources': resourceProbe(dataDir, scheduler),
+    'system.resources': resourceProbe(dataDir, scheduler, guard),
     'storage.status': () => ({ problem: storage.problem() }),
   };
 
@@ -211,6 +225,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       clearInterval(sweepTimer);
       closing ??= scheduler.stop().finally(() => {
         gate.stop();
+        guard.stop();
         storage.stop();
         db.close();
       });
