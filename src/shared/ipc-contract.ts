@@ -7,7 +7,12 @@ import {
   ToolCallViewSchema,
 } from './task.ts';
 import { QueueSlotSchema, UpstreamStatusSchema } from './upstream.ts';
-import { ResourcesSchema, TaskListParamsSchema, TaskSummarySchema } from './monitor.ts';
+import {
+  ResourceAlertSchema,
+  ResourcesSchema,
+  TaskListParamsSchema,
+  TaskSummarySchema,
+} from './monitor.ts';
 import { SettingsPatchSchema, SettingsViewSchema } from './settings.ts';
 import { StorageProblemSchema } from './storage.ts';
 
@@ -161,6 +166,8 @@ export const TaskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('upstream'), status: UpstreamStatusSchema }),
   /** Saving stopped working (the problem) or works again (null). */
   z.object({ type: z.literal('storage'), problem: StorageProblemSchema.nullable() }),
+  /** The main process's guard: an alert began or ended; all those in force now. */
+  z.object({ type: z.literal('resources'), alerts: z.array(ResourceAlertSchema) }),
 ]);
 export type TaskEvent = z.infer<typeof TaskEventSchema>;
 

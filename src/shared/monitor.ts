@@ -35,13 +35,33 @@ export const TaskListParamsSchema = z
   })
   .strict();
 
+/**
+ * The main process's guard (issue 13): its memory passed the limit set in Settings, or the
+ * disk holding the data folder has less free space than Settings asks for. An alert lasts
+ * from crossing the limit until the reading is back well inside it (an episode).
+ */
+export const ResourceAlertSchema = z.object({
+  kind: z.enum(['memory', 'disk']),
+  /** Main's resident memory, or the disk's free space, at the last reading. */
+  valueBytes: z.number(),
+  /** The limit from Settings: most memory, or least free space. */
+  limitBytes: z.number(),
+  /** The data folder (disk alerts). */
+  path: z.string(),
+  /** Epoch ms the episode began. */
+  since: z.number(),
+});
+export type ResourceAlert = z.infer<typeof ResourceAlertSchema>;
+
 export const ResourcesSchema = z.object({
   main: z.object({ rssBytes: z.number(), heapUsedBytes: z.number(), cpuPercent: z.number() }),
   workers: z.array(
     z.object({ pid: z.number().nullable(), rssBytes: z.number(), busy: z.boolean() }),
   ),
   disk: z.object({ path: z.string(), freeBytes: z.number(), totalBytes: z.number() }),
-  /** Free disk under 1 GiB or 5 %: the UI warns. */
+  /** Free disk under the minimum set in Settings (a `disk` alert): the UI warns. */
   lowDisk: z.boolean(),
+  /** The guard's alerts now in force, oldest first. */
+  alerts: z.array(ResourceAlertSchema),
 });
 export type Resources = z.infer<typeof ResourcesSchema>;

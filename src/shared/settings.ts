@@ -55,6 +55,18 @@ export const UserSettingsSchema = z.object({
   notifications: z.object({ enabled: z.boolean() }),
   language: LanguageSchema,
   responseCache: z.object({ enabled: z.boolean(), ttlMs: ms(1000, 30 * 86_400_000) }),
+  /**
+   * The main process's guard: an alert when its memory passes `memoryMb`, or when the disk
+   * holding the data folder has less than `freeDiskMb` free (0: no disk alert).
+   */
+  guard: z.object({
+    memoryMb: z.number().int().min(100).max(1_048_576),
+    freeDiskMb: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_048_576 * 16),
+  }),
   /** Local tools for agent runs: off by default; each tool allowed, asked for or denied. */
   tools: z.object({
     enabled: z.boolean(),
@@ -98,6 +110,7 @@ export const SettingsPatchSchema = UserSettingsSchema.extend({
   lanes: z.strictObject({ interactive: strictLane, short: strictLane, long: strictLane }),
   notifications: user.notifications.strict(),
   responseCache: user.responseCache.strict(),
+  guard: user.guard.strict(),
   tools: user.tools.strict(),
   waitCaps: z.strictObject({
     gatewayMs: user.waitCaps.shape.gatewayMs.strict(),

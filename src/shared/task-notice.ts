@@ -1,3 +1,4 @@
+import type { ResourceAlert } from './monitor.ts';
 import type { TaskState, TaskView } from './task.ts';
 import type { StorageProblem } from './storage.ts';
 
@@ -22,6 +23,13 @@ export interface NoticeWords {
   wantsToRun(tool: string): string;
   /** The notice when saving starts failing: what is wrong, where, what to do (issue 7). */
   storageNotice(problem: StorageProblem): TaskNotice;
+  /** The notice when the main process's guard raises an alert (issue 13). */
+  resourceNotice(alert: ResourceAlert): TaskNotice;
+}
+
+/** Bytes as whole megabytes, as the guard's settings are given: "1,024 MB". */
+export function megabytes(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024)).toLocaleString('en')} MB`;
 }
 
 export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
@@ -42,6 +50,20 @@ export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
             ? `${folder} is read-only. Make it writable; ClawDesk tries again by itself.`
             : `Writing to ${folder} fails (${code}). ClawDesk tries again by itself.`,
     }),
+    resourceNotice: ({ kind, valueBytes, limitBytes, path }) =>
+      kind === 'memory'
+        ? {
+            title: 'ClawDesk is using a lot of memory',
+            body:
+              `Its main process uses ${megabytes(valueBytes)}, over the ${megabytes(limitBytes)} ` +
+              'set in Settings. Restarting ClawDesk frees it; unfinished tasks carry on.',
+          }
+        : {
+            title: 'Low disk space',
+            body:
+              `Only ${megabytes(valueBytes)} free on the disk holding ${path} (Settings asks for ` +
+              `${megabytes(limitBytes)}). Free some space, or ClawDesk may soon be unable to save.`,
+          },
   },
   'zh-CN': {
     taskFinished: '任务已完成',
@@ -60,6 +82,20 @@ export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
             ? `${folder} 是只读的。请将其设为可写；ClawDesk 会自动重试。`
             : `写入 ${folder} 失败（${code}）。ClawDesk 会自动重试。`,
     }),
+    resourceNotice: ({ kind, valueBytes, limitBytes, path }) =>
+      kind === 'memory'
+        ? {
+            title: 'ClawDesk 占用内存过多',
+            body:
+              `主进程使用了 ${megabytes(valueBytes)}，超过设置中的上限 ${megabytes(limitBytes)}。` +
+              '重新启动 ClawDesk 可释放内存，未完成的任务会继续。',
+          }
+        : {
+            title: '磁盘空间不足',
+            body:
+              `${path} 所在的磁盘只剩 ${megabytes(valueBytes)}（设置要求至少 ` +
+              `${megabytes(limitBytes)}）。请释放一些空间，否则 ClawDesk 可能很快无法保存。`,
+          },
   },
 };
 

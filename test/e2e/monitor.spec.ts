@@ -189,3 +189,30 @@ test('a background task card in the chat opens that task in the monitor', async 
   await expect(m.detailState).toHaveText('Done');
   await expect(m.output).toContainText('Echo: monitor from a card');
 });
+
+test('the guard: a free-disk minimum above what is free shows in the monitor until lowered', async ({
+  page,
+}) => {
+  await page.goto(server.url);
+  await expect(chatPage(page).connection).toHaveAttribute('data-status', 'online');
+  const views = page.getByRole('navigation', { name: 'Views' });
+  await views.getByRole('button', { name: 'Settings' }).click();
+  const minimum = page.getByLabel('Alert below this much free disk (MB)', { exact: true });
+  await expect(minimum).toHaveValue('1024');
+  await expect(page.getByLabel('Alert above this much memory (MB)', { exact: true })).toHaveValue(
+    '500',
+  );
+  // 16 TB: no disk here has that much free.
+  await minimum.fill('16777216');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('settings-status')).toHaveText('Saved');
+
+  await views.getByRole('button', { name: 'Tasks' }).click();
+  const alert = page.getByTestId('resources').getByTestId('low-disk');
+  await expect(alert).toHaveRole('alert');
+  await expect(alert).toContainText('Low disk space in ');
+  await expect(alert).toContainText('under the 16.0 TB Settings asks for');
+  // Lowered elsewhere (another window): the monitor hears of it from the event.
+  await bridge.call('settings.update', { guard: { memoryMb: 500, freeDiskMb: 1024 } });
+  await expect(alert).toBeHidden();
+});

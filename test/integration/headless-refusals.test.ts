@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { head, sendRaw } from '../helpers/raw-http.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 /**
@@ -93,6 +94,11 @@ function upgradeStatus(url: string, headers: Record<string, string> = {}): Promi
   });
 }
 
+/** The status of `GET /` sent with this Host (421: not a name of this server). */
+async function pageStatus(port: number, host: string): Promise<number | null> {
+  return (await sendRaw(port, head('GET / HTTP/1.1', [['Host', host]]))).status;
+}
+
 /** An address of this machine that is not loopback, when it has one. */
 const external = Object.values(networkInterfaces())
   .flat()
@@ -140,6 +146,9 @@ describe('where serve.ts listens', () => {
       const withToken = `${bridge}?token=${UI_TOKEN}`;
       expect(await upgradeStatus(withToken, { origin: 'http://evil.example' })).toBe(403);
       expect(await upgradeStatus(withToken, { origin: open.url.origin })).toBe(101);
+      // The address it was started on is one of its names; a name it was not given is not.
+      expect(await pageStatus(open.port, `0.0.0.0:${open.port}`)).not.toBe(421);
+      expect(await pageStatus(open.port, `rebound.example:${open.port}`)).toBe(421);
     } finally {
       await open.stop();
     }
@@ -236,6 +245,15 @@ describe('pages reached through a tunnel or a proxy', () => {
       const noToken = `ws://127.0.0.1:${served.port}/bridge`;
       expect(await upgradeStatus(noToken, { origin: tunnel })).toBe(401);
       expect(served.stderr).toContain(`pages may also come from: ${tunnel}, ${proxy}`);
+      // A proxy may pass its own name on as Host: the allowed origins' hosts are accepted.
+      expect(await pageStatus(served.port, 'desk.example.com')).not.toBe(421);
+      expect(await pageStatus(served.port, 'other.example.com')).toBe(421);
+      const upgrade = head('GET /bridge HTTP/1.1', [
+        ['Host', 'other.example.com'],
+        ['Upgrade', 'websocket'],
+        ['Connection', 'Upgrade'],
+      ]);
+      expect((await sendRaw(served.port, upgrade)).status).toBe(421);
       expect(served.stderr).toContainEqual(
         expect.stringContaining(
           'foreign origin http://localhost:9001 (if that is you, start with --allow-origin http://localhost:9001)',

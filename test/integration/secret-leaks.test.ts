@@ -101,7 +101,8 @@ describe('the gateway token never leaves its file', () => {
     await settle(first, 'queued', 'unauthorized');
 
     const fixed = resultOf(await bridge.call('settings.update', { token: gateway.token }));
-    expect(fixed).toMatchObject({ tokenSet: true, tokenStorage: 'environment' });
+    // A token set in Settings replaces the environment's and is kept in the 0600 file.
+    expect(fixed).toMatchObject({ tokenSet: true, tokenStorage: 'file' });
     await settle(first, 'succeeded');
 
     // One attempt each, so a retryable echo fails at once instead of backing off.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settingsFromEnv } from '../../src/main/core/config-from-env.ts';
+import { settingsFromEnv, takeEnvironment } from '../../src/main/core/config-from-env.ts';
 
 describe('settings from the environment', () => {
   it('defaults to the local gateway, agent main and the free tier limits', () => {
@@ -45,5 +45,24 @@ describe('settings from the environment', () => {
     expect(() =>
       settingsFromEnv({ CLAWDESK_GATEWAY_URL: 'bad url', CLAWDESK_GATEWAY_TOKEN: 'sekrit' }),
     ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('sekrit') }));
+  });
+});
+
+describe('takeEnvironment', () => {
+  it('takes the tokens out of the live environment and hands them over in a copy', () => {
+    const live: NodeJS.ProcessEnv = {
+      PATH: '/usr/bin',
+      CLAWDESK_GATEWAY_TOKEN: 'gw-secret',
+      CLAWDESK_UI_TOKEN: 'ui-secret',
+      CLAWDESK_AGENT_ID: 'ops',
+    };
+    const env = takeEnvironment(live);
+    // What a process started from now on inherits: nothing secret, everything else.
+    expect(live).toEqual({ PATH: '/usr/bin', CLAWDESK_AGENT_ID: 'ops' });
+    expect(env).toMatchObject({
+      CLAWDESK_GATEWAY_TOKEN: 'gw-secret',
+      CLAWDESK_UI_TOKEN: 'ui-secret',
+    });
+    expect(settingsFromEnv(env).gateway).toMatchObject({ token: 'gw-secret', agentId: 'ops' });
   });
 });

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -161,6 +161,7 @@ afterEach(() => {
   delete process.env.CLAWDESK_GATEWAY_URL;
   delete process.env.CLAWDESK_AGENT_ID;
   delete process.env.CLAWDESK_GATEWAY_TOKEN;
+  delete process.env.CLAWDESK_UI_TOKEN;
   rmSync(h.userData, { recursive: true, force: true });
 });
 
@@ -217,13 +218,26 @@ describe('electron main wiring', () => {
 describe('electron main: tray, secrets, notifications', () => {
   const trayItem = (id: string) => h.trays[0]!.menu!.template.find((item) => item.id === id)!;
 
-  it('keeps the token with safeStorage, seeded from the environment, never in the clear', async () => {
-    await startMain({ CLAWDESK_GATEWAY_TOKEN: 'sk-seeded-secret' });
+  it('takes the tokens out of the environment at load and never stores the gateway token', async () => {
+    await startMain({ CLAWDESK_GATEWAY_TOKEN: 'sk-seeded-secret', CLAWDESK_UI_TOKEN: 'ui-secret' });
+    // Chromium's processes and the workers inherit the environment: it no longer holds them.
+    expect(process.env.CLAWDESK_GATEWAY_TOKEN).toBeUndefined();
+    expect(process.env.CLAWDESK_UI_TOKEN).toBeUndefined();
     const secrets = h.createCore.mock.calls[0]?.[0]?.secrets;
-    expect(secrets.kind).toBe('safe-storage');
+    expect(secrets.kind).toBe('environment');
     expect(secrets.get()).toBe('sk-seeded-secret');
-    const onDisk = readFileSync(join(h.userData, 'gateway-token.enc'));
-    expect(onDisk.includes(Buffer.from('sk-seeded-secret'))).toBe(false);
+    expect(existsSync(join(h.userData, 'gateway-token.enc'))).toBe(false);
+  });
+
+  it('sets umask 077 at load: what it creates from then on is the user’s alone', async () => {
+    const before = process.umask(0o022);
+    try {
+      await startMain();
+      // process.umask(mask) answers the mask it replaces: the one main.ts set.
+      expect(process.umask(before)).toBe(0o077);
+    } finally {
+      process.umask(before);
+    }
   });
 
   it('hides the window on close, says so once, and keeps running', async () => {

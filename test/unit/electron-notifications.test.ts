@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NotificationConstructorOptions } from 'electron';
 import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
+import type { ResourceAlert } from '../../src/shared/monitor.ts';
 import type { SettingsView } from '../../src/shared/settings.ts';
 import type { StorageProblem } from '../../src/shared/storage.ts';
 import type { TaskView } from '../../src/shared/task.ts';
@@ -318,5 +319,67 @@ describe('storage notifications', () => {
     await tick();
     off.emit({ type: 'storage', problem: full });
     expect(FakeNotification.shown).toEqual([]);
+  });
+});
+
+describe('resource guard notifications (issue 13)', () => {
+  const MB = 1024 * 1024;
+  const memory: ResourceAlert = {
+    kind: 'memory',
+    valueBytes: 612 * MB,
+    limitBytes: 500 * MB,
+    path: '/home/me/.clawdesk',
+    since: 1,
+  };
+  const disk: ResourceAlert = {
+    ...memory,
+    kind: 'disk',
+    valueBytes: 300 * MB,
+    limitBytes: 1024 * MB,
+  };
+
+  it('one notification per episode of each alert; a click opens the window', async () => {
+    const s = setup();
+    await tick();
+    s.emit({ type: 'resources', alerts: [memory] });
+    s.emit({ type: 'resources', alerts: [memory, disk] }); // memory goes on: only disk is news
+    s.emit({ type: 'resources', alerts: [disk] });
+    expect(FakeNotification.shown.map((n) => n.options)).toEqual([
+      {
+        title: 'ClawDesk is using a lot of memory',
+        body: 'Its main process uses 612 MB, over the 500 MB set in Settings. Restarting ClawDesk frees it; unfinished tasks carry on.',
+      },
+      {
+        title: 'Low disk space',
+        body: 'Only 300 MB free on the disk holding /home/me/.clawdesk (Settings asks for 1,024 MB). Free some space, or ClawDesk may soon be unable to save.',
+      },
+    ]);
+    FakeNotification.shown[1]!.emit('click');
+    expect(s.showWindow).toHaveBeenCalledTimes(1);
+    // The memory episode ended above; a new one is news again.
+    s.emit({ type: 'resources', alerts: [disk, { ...memory, since: 9 }] });
+    expect(FakeNotification.shown.map((n) => n.options.title)).toHaveLength(3);
+  });
+
+  it('says so even while the window is focused (only the monitor shows it), not when off', async () => {
+    const focused = setup({ focused: true });
+    await tick();
+    focused.emit({ type: 'resources', alerts: [memory] });
+    expect(FakeNotification.shown).toHaveLength(1);
+    const off = setup({ enabled: false });
+    await tick();
+    off.emit({ type: 'resources', alerts: [disk] });
+    expect(FakeNotification.shown).toHaveLength(1);
+  });
+
+  it('speaks Chinese when asked to', async () => {
+    const { shellTextsFor } = await import('../../src/main/electron/shell-texts.ts');
+    const zh = shellTextsFor('zh-CN', 'en-US');
+    expect(zh.resourceNotice(memory)).toEqual({
+      title: 'ClawDesk 占用内存过多',
+      body: '主进程使用了 612 MB，超过设置中的上限 500 MB。重新启动 ClawDesk 可释放内存，未完成的任务会继续。',
+    });
+    expect(zh.resourceNotice(disk).title).toBe('磁盘空间不足');
+    expect(zh.resourceLine(disk)).toBe('磁盘空间不足：剩余 300 MB');
   });
 });

@@ -67,12 +67,33 @@ describe('safeStorage secret store', () => {
     expect(store.get()).toBeNull();
   });
 
-  it('is seeded by the environment, encrypted too', () => {
+  it('uses the environment’s token for this run without storing it (issue 13)', () => {
     const safeStorage = fakeSafeStorage();
     const store = createSafeStorageSecrets({ safeStorage, filePath: file, seed: TOKEN });
     expect(store.get()).toBe(TOKEN);
-    expect(readFileSync(file).includes(Buffer.from(TOKEN))).toBe(false);
-    expect(createSafeStorageSecrets({ safeStorage, filePath: file }).get()).toBe(TOKEN);
+    expect(store.kind).toBe('environment');
+    expect(existsSync(file)).toBe(false);
+    expect(safeStorage.encryptString).not.toHaveBeenCalled();
+    expect(createSafeStorageSecrets({ safeStorage, filePath: file }).get()).toBeNull();
+    // A token set in Settings replaces it and is stored, encrypted.
+    store.set('typed-token');
+    expect(store.kind).toBe('safe-storage');
+    expect(createSafeStorageSecrets({ safeStorage, filePath: file }).get()).toBe('typed-token');
+  });
+
+  it('removes the copy of the environment’s token an earlier version stored', () => {
+    const safeStorage = fakeSafeStorage();
+    createSafeStorageSecrets({ safeStorage, filePath: file }).set(TOKEN);
+    const log = vi.fn();
+    const store = createSafeStorageSecrets({ safeStorage, filePath: file, seed: TOKEN, log });
+    expect(store.get()).toBe(TOKEN);
+    expect(existsSync(file)).toBe(false);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('removed'));
+    expect(log.mock.calls.join('\n')).not.toContain(TOKEN);
+    // One the user typed (another token) stays for the runs without the environment's.
+    createSafeStorageSecrets({ safeStorage, filePath: file }).set('typed-token');
+    createSafeStorageSecrets({ safeStorage, filePath: file, seed: TOKEN });
+    expect(createSafeStorageSecrets({ safeStorage, filePath: file }).get()).toBe('typed-token');
   });
 
   it('falls back to memory, says so, and writes nothing when encryption is unavailable', () => {
@@ -111,22 +132,16 @@ describe('safeStorage secret store', () => {
 });
 
 describe('safeStorage secret store, keychain refusing', () => {
-  it('keeps a seeded token for this run when it cannot be stored', () => {
-    const dir2 = mkdtempSync(join(tmpdir(), 'clawdesk-secrets-'));
-    try {
-      const safeStorage = fakeSafeStorage();
-      safeStorage.encryptString.mockImplementation(() => {
-        throw new Error('keychain access denied');
-      });
-      const log = vi.fn();
-      const path = join(dir2, 'gateway-token.enc');
-      const store = createSafeStorageSecrets({ safeStorage, filePath: path, seed: TOKEN, log });
-      expect(store.get()).toBe(TOKEN);
-      expect(existsSync(path)).toBe(false);
-      expect(log.mock.calls.join('\n')).toContain('keychain access denied');
-      expect(log.mock.calls.join('\n')).not.toContain(TOKEN);
-    } finally {
-      rmSync(dir2, { recursive: true, force: true });
-    }
+  it('a token set in Settings that cannot be stored fails the change, saying why', () => {
+    const safeStorage = fakeSafeStorage();
+    safeStorage.encryptString.mockImplementation(() => {
+      throw new Error('keychain access denied');
+    });
+    const store = createSafeStorageSecrets({ safeStorage, filePath: file, seed: TOKEN });
+    // The environment's token is never stored, so a refusing keychain does not matter to it.
+    expect(store.get()).toBe(TOKEN);
+    expect(() => store.set('typed-token')).toThrow('keychain access denied');
+    expect(store.get()).toBe(TOKEN);
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
 import type { StorageProblem } from '../../src/shared/storage.ts';
-import type { TaskSummary } from '../../src/shared/monitor.ts';
+import type { ResourceAlert, TaskSummary } from '../../src/shared/monitor.ts';
 import type { TaskView } from '../../src/shared/task.ts';
 import { taskView } from '../helpers/task-view.ts';
 
@@ -216,6 +216,41 @@ describe('tray', () => {
     expect(iconOf(native).equals(trayIconPngs('idle').x1)).toBe(true);
     expect(native.tooltip).toBe('ClawDesk — idle');
     expect(native.menu!.template.some((i) => i.id === 'cannot-save')).toBe(false);
+  });
+
+  it('while the guard raises an alert (issue 13): error icon, a line per alert, until it ends', async () => {
+    const MB = 1024 * 1024;
+    const memory: ResourceAlert = {
+      kind: 'memory',
+      valueBytes: 612 * MB,
+      limitBytes: 500 * MB,
+      path: '/home/me/.clawdesk',
+      since: 1,
+    };
+    const disk: ResourceAlert = {
+      ...memory,
+      kind: 'disk',
+      valueBytes: 300 * MB,
+      limitBytes: 1024 * MB,
+    };
+    const { core, native, actions } = start();
+    core.emit({ type: 'resources', alerts: [memory, disk] });
+    await vi.advanceTimersByTimeAsync(TRAY_REFRESH_MS);
+    expect(iconOf(native).equals(trayIconPngs('error').x1)).toBe(true);
+    expect(native.tooltip).toBe(
+      'ClawDesk — Memory high: 612 MB (limit 500 MB); Low disk space: 300 MB free',
+    );
+    expect(labels(native).slice(0, 2)).toEqual([
+      'Memory high: 612 MB (limit 500 MB)',
+      'Low disk space: 300 MB free',
+    ]);
+    item(native, 'alert:disk').click!({} as never, undefined, {} as never);
+    expect(actions.showWindow).toHaveBeenCalled();
+    core.emit({ type: 'resources', alerts: [] });
+    await vi.advanceTimersByTimeAsync(TRAY_REFRESH_MS);
+    expect(iconOf(native).equals(trayIconPngs('idle').x1)).toBe(true);
+    expect(native.tooltip).toBe('ClawDesk — idle');
+    expect(native.menu!.template.some((i) => i.id?.startsWith('alert:'))).toBe(false);
   });
 
   it('asks once for a storage problem found at start-up; a later event wins', async () => {

@@ -169,6 +169,7 @@ describe('monitor store', () => {
         workers: [],
         disk: { path: '/data', freeBytes: 1, totalBytes: 2 },
         lowDisk: true,
+        alerts: [{ kind: 'disk', valueBytes: 1, limitBytes: 2 ** 30, path: '/data', since: 1 }],
       }),
     });
     const frames = manualFrames();

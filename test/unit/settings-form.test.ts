@@ -36,6 +36,7 @@ const stored = (): UserSettings => ({
   notifications: { enabled: true },
   language: 'system',
   responseCache: { enabled: false, ttlMs: 10 * MINUTE },
+  guard: { memoryMb: 500, freeDiskMb: 1024 },
   tools: { enabled: false, workspace: '', policies: {} },
 });
 

@@ -32,6 +32,7 @@ const view = (patch: Partial<SettingsView> = {}): SettingsView => ({
   notifications: { enabled: true },
   language: 'system',
   responseCache: { enabled: false, ttlMs: 10 * MINUTE },
+  guard: { memoryMb: 500, freeDiskMb: 1024 },
   tools: { enabled: false, workspace: '', policies: {} },
   tokenSet: false,
   tokenStorage: 'file',

@@ -103,3 +103,19 @@ export function pinnedFromEnv(
   }
   return pinned;
 }
+
+/** Variables that hold a secret: read once at start, then gone from the process environment. */
+const SECRET_VARIABLES = ['CLAWDESK_GATEWAY_TOKEN', 'CLAWDESK_UI_TOKEN'] as const;
+
+/**
+ * A copy of the environment to read the settings from, and the live one without its secrets:
+ * every process started later (workers, the agent's tools, anything a library forks) inherits
+ * the live environment, so the tokens must not stay in it. Call it before anything is started.
+ */
+export function takeEnvironment(
+  live: NodeJS.ProcessEnv = process.env,
+): EnvSettings & { CLAWDESK_UI_TOKEN?: string } & NodeJS.ProcessEnv {
+  const copy = { ...live };
+  for (const name of SECRET_VARIABLES) delete live[name];
+  return copy;
+}

@@ -12,7 +12,10 @@ import type { HealthProbe } from './gateway-health.ts';
 import { failOverdueForGateway } from './gateway-waits.ts';
 import { monitorHandlers, resourceProbe } from './monitor-handlers.ts';
 import { openStorage } from './open-storage.ts';
+import { makePrivate } from './private-data.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import type { ResourceReader } from './resource-guard.ts';
+import { ResourceGuard } from './resource-guard.ts';
 import { Scheduler } from './scheduler.ts';
 import type { SecretStore } from './secret-store.ts';
 import { memorySecrets } from './secret-store.ts';
@@ -53,6 +56,8 @@ export interface CoreOptions {
   onDatabaseOpen?: (db: Db) => void;
   /** Tests only: how the gateway's health is probed (default: GET /readyz, then /health). */
   healthProbe?: HealthProbe;
+  /** Tests only: what the resource guard reads instead of the process and the disk. */
+  resourceReader?: ResourceReader;
 }
 
 /** Upstream status changes with every grant; the UI needs a few updates a second at most. */
@@ -90,6 +95,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       log(`cannot create the tools workspace: ${String(err)}`);
     }
   };
+  makePrivate(options.dbPath, log);
   const { db, readOnlyBecause } = openStorage(options.dbPath, options.onDatabaseOpen);
   const store = new TaskStore(db);
   const listeners = new Set<(event: TaskEvent) => void>();
@@ -131,6 +137,15 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   });
   if (readOnlyBecause) storage.openedReadOnly(readOnlyBecause);
   else storage.checkAtStart();
+  const guard = new ResourceGuard({
+    folder: dataDir,
+    limits: () => settings.guard,
+    everyMs: settings.guardEveryMs,
+    emit,
+    log,
+    now,
+    ...(options.resourceReader ? { reader: options.resourceReader } : {}),
+  });
   const waits = {
     store,
     storage,
@@ -174,6 +189,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       prepareWorkspace();
       health.configChanged();
       if (tokenChanged) gate.tokenChanged();
+      guard.check(); // new limits apply at once
       scheduler.pump();
     },
   };
@@ -218,7 +234,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     },
     ...monitorHandlers(store, scheduler),
     ...settingsHandlers(settingsDeps),
-    'system.resources': resourceProbe(dataDir, scheduler),
+    'system.resources': resourceProbe(dataDir, scheduler, guard),
     'storage.status': () => ({ problem: storage.problem() }),
   };
 
@@ -237,6 +253,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       clearInterval(sweepTimer);
       closing ??= scheduler.stop().finally(() => {
         gate.stop();
+        guard.stop();
         storage.stop();
         db.close();
       });

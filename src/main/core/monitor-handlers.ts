@@ -2,11 +2,10 @@ import { statfsSync } from 'node:fs';
 import type { Resources } from '../../shared/monitor.ts';
 import type { TaskState } from '../../shared/task.ts';
 import { ApiRefusal } from './api-dispatcher.ts';
+import type { ResourceGuard } from './resource-guard.ts';
 import type { Scheduler } from './scheduler.ts';
 import { applyTaskAction } from './task-actions.ts';
 import type { TaskStore } from './task-store.ts';
-
-const GIB = 1024 ** 3;
 
 /** The task monitor's commands: its list, one task whole, bulk pause and resume. */
 export function monitorHandlers(store: TaskStore, scheduler: Scheduler) {
@@ -38,8 +37,15 @@ export function monitorHandlers(store: TaskStore, scheduler: Scheduler) {
   };
 }
 
-/** Memory and CPU of main and the workers, and free disk where the data lives. */
-export function resourceProbe(dataDir: string, scheduler: Scheduler): () => Resources {
+/**
+ * Memory and CPU of main and the workers, free disk where the data lives, and the guard's
+ * alerts (read afresh: the monitor asks every few seconds).
+ */
+export function resourceProbe(
+  dataDir: string,
+  scheduler: Scheduler,
+  guard: ResourceGuard,
+): () => Resources {
   let lastCpu = process.cpuUsage();
   let lastAt = performance.now();
   return () => {
@@ -50,8 +56,7 @@ export function resourceProbe(dataDir: string, scheduler: Scheduler): () => Reso
     lastAt = now;
     const memory = process.memoryUsage();
     const fs = statfsSync(dataDir);
-    const freeBytes = fs.bavail * fs.bsize;
-    const totalBytes = fs.blocks * fs.bsize;
+    const alerts = guard.check();
     return {
       main: {
         rssBytes: memory.rss,
@@ -61,8 +66,9 @@ export function resourceProbe(dataDir: string, scheduler: Scheduler): () => Reso
       workers: scheduler
         .workers()
         .map((w) => ({ pid: w.handle.pid ?? null, rssBytes: w.rssBytes, busy: w.job !== null })),
-      disk: { path: dataDir, freeBytes, totalBytes },
-      lowDisk: freeBytes < GIB || freeBytes < totalBytes * 0.05,
+      disk: { path: dataDir, freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize },
+      lowDisk: alerts.some((alert) => alert.kind === 'disk'),
+      alerts,
     };
   };
 }

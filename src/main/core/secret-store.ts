@@ -23,27 +23,45 @@ export function memorySecrets(initial: string | null = null): SecretStore {
   };
 }
 
-/** A file only its owner can read (0600); `seed` (e.g. from the environment) wins when set. */
-export function fileSecrets(path: string, seed?: string): SecretStore {
-  // A seed that cannot be written (a full or read-only data folder, issue 7) is still used.
-  let unwritten: string | null = null;
-  if (seed) {
-    try {
-      write(path, seed);
-    } catch (err) {
-      if (storageCode(err) === undefined) throw err;
-      unwritten = seed;
-    }
-  }
+/**
+ * A file only its owner can read (0600). `seed`, the token given in the environment, is used
+ * for this run and never written: the environment stays the one place it is kept. A token
+ * set in Settings afterwards replaces it and is written to the file, as without a seed.
+ */
+export function fileSecrets(
+  path: string,
+  seed?: string,
+  log?: (line: string) => void,
+): SecretStore {
+  let fromEnvironment = seed || null;
+  if (fromEnvironment) forgetCopy(path, fromEnvironment, log);
   return {
-    kind: seed ? 'environment' : 'file',
-    get: () => unwritten ?? (existsSync(path) ? readFileSync(path, 'utf8').trim() || null : null),
+    get kind() {
+      return fromEnvironment ? 'environment' : 'file';
+    },
+    get: () =>
+      fromEnvironment ?? (existsSync(path) ? readFileSync(path, 'utf8').trim() || null : null),
     set: (value) => {
       if (value) write(path, value);
       else rmSync(path, { force: true });
-      unwritten = null;
+      fromEnvironment = null;
     },
   };
+}
+
+/**
+ * Earlier versions wrote the environment's token to the file: a copy holding exactly that
+ * token is removed (one the user typed in Settings, being another, stays for later runs).
+ */
+function forgetCopy(path: string, seed: string, log?: (line: string) => void): void {
+  try {
+    if (!existsSync(path) || readFileSync(path, 'utf8').trim() !== seed) return;
+    rmSync(path, { force: true });
+    log?.(`removed ${path}: it held a copy of the gateway token given in the environment`);
+  } catch (err) {
+    // A read-only data folder keeps the copy; the start goes on.
+    if (storageCode(err) === undefined) throw err;
+  }
 }
 
 /**

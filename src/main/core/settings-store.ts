@@ -26,6 +26,7 @@ export function toUserSettings(s: CoreSettings): UserSettings {
     notifications: { ...s.notifications },
     language: s.language,
     responseCache: { ...s.responseCache },
+    guard: { ...s.guard },
     tools: {
       enabled: s.tools.enabled,
       workspace: s.tools.workspace,
@@ -51,6 +52,7 @@ export function applyUserSettings(target: CoreSettings, u: UserSettings): void {
   target.notifications = { ...u.notifications };
   target.language = u.language;
   target.responseCache = { ...u.responseCache };
+  target.guard = { ...u.guard };
   target.tools = { ...target.tools, ...u.tools, policies: { ...u.tools.policies } };
 }
 

@@ -51,6 +51,9 @@ export interface CoreSettings {
   authRetryMs: number;
   /** While the disk refuses writes (full, read-only), one try per this period (issue 7). */
   storageProbeMs: number;
+  /** The main process's guard (issue 13): limits in MB (Settings), and how often it looks. */
+  guard: { memoryMb: number; freeDiskMb: number };
+  guardEveryMs: number;
   /**
    * Reuse a finished identical answer (same agent, session and message) within `ttlMs`
    * instead of calling upstream. Off by default: an agent run may have side effects, and
@@ -110,6 +113,9 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
     breaker: { ...DEFAULT_BREAKER },
     authRetryMs: MINUTE,
     storageProbeMs: 5_000,
+    // The seed asked for 500 MB; 1 GB free keeps room for SQLite's WAL and a backlog.
+    guard: { memoryMb: 500, freeDiskMb: 1024 },
+    guardEveryMs: 10_000,
     responseCache: { enabled: false, ttlMs: 10 * MINUTE },
     notifications: { enabled: true },
     language: 'system',

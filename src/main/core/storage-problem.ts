@@ -67,7 +67,8 @@ export function storageProblem(
  */
 export function ensureFolder(folder: string): void {
   try {
-    mkdirSync(folder, { recursive: true });
+    // Its owner's alone (issue 13), whatever the umask; parents made here too.
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
   } catch (err) {
     let existing = dirname(folder);
     while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { WebContents } from 'electron';
 import { app, dialog, Notification, safeStorage, session } from 'electron';
-import { pinnedFromEnv, settingsFromEnv } from '../core/config-from-env.ts';
+import { pinnedFromEnv, settingsFromEnv, takeEnvironment } from '../core/config-from-env.ts';
 import type { ClawDeskCore } from '../core/core.ts';
 import { createCore } from '../core/core.ts';
 import { fileFlags, keepInTrayOnClose } from './close-to-tray.ts';
@@ -35,6 +35,11 @@ const paths = {
   worker: join(here, 'worker.js'),
 };
 const log = (line: string): void => console.error(`[clawdesk] ${line}`);
+// At load, before Chromium starts its own processes or we fork a worker: none of them
+// inherits the tokens of the environment, and what is created from now on (userData, the
+// database, the token file) is the user's alone.
+const env = takeEnvironment(process.env);
+process.umask(0o077);
 
 let windows: WindowController | undefined;
 
@@ -70,20 +75,20 @@ function start(): void {
   denyAllPermissions(session.defaultSession);
 
   // Throws a sentence naming a bad value (never the token); shown to the user by the caller.
-  const settings = settingsFromEnv(process.env);
+  const settings = settingsFromEnv(env);
   const userData = app.getPath('userData');
-  // The environment's token seeds the encrypted store; it is never logged or sent to a page.
+  // The environment's token is used for this run and never stored, logged or sent to a page.
   const secrets = createSafeStorageSecrets({
     safeStorage,
     filePath: join(userData, 'gateway-token.enc'),
-    seed: process.env.CLAWDESK_GATEWAY_TOKEN,
+    seed: env.CLAWDESK_GATEWAY_TOKEN,
     log,
   });
   const core = createCore({
     dbPath: join(userData, 'clawdesk.sqlite'),
     settings,
     // What the environment says at launch wins over what Settings saved, for this run.
-    pinned: pinnedFromEnv(process.env, {}, settings),
+    pinned: pinnedFromEnv(env, {}, settings),
     secrets,
     spawnWorker: () => spawnUtilityWorker(paths.worker),
     log,

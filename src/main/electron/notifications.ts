@@ -1,5 +1,6 @@
 import type { NotificationConstructorOptions } from 'electron';
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
+import type { ResourceAlert } from '../../shared/monitor.ts';
 import type { SettingsView } from '../../shared/settings.ts';
 import type { StorageProblem } from '../../shared/storage.ts';
 import type { TaskView } from '../../shared/task.ts';
@@ -56,7 +57,8 @@ export { shouldNotify };
 /**
  * Native notifications on task success or failure (seen as a state transition in `task`
  * events), when a tool call newly waits for approval (`pendingApproval`, once per call), and
- * once when ClawDesk starts failing to save (a `storage` event; its banner is in the window).
+ * once when ClawDesk starts failing to save (a `storage` event; its banner is in the window),
+ * and once per episode of a guard alert (a `resources` event: memory high, disk space low).
  * Clicking one opens that task, or the window. Follows `settings.notifications.enabled`: read once
  * at start, then from `settings` events. Returns the unsubscribe function.
  */
@@ -98,6 +100,17 @@ export function startTaskNotifications(options: TaskNotificationsOptions): () =>
     show(texts.storageNotice(problem), options.showWindow);
   };
 
+  // Once per episode of each alert. Shown even while the window is focused: the task monitor
+  // shows alerts, not every view (unlike the storage banner).
+  let alerting = new Set<ResourceAlert['kind']>();
+  const onResources = (alerts: ResourceAlert[]): void => {
+    const started = alerts.filter((alert) => !alerting.has(alert.kind));
+    alerting = new Set(alerts.map((alert) => alert.kind));
+    if (started.length === 0 || !enabled || !options.Notification.isSupported()) return;
+    const texts = options.texts?.() ?? ENGLISH;
+    for (const alert of started) show(texts.resourceNotice(alert), options.showWindow);
+  };
+
   const onTask = (task: TaskView): void => {
     // Both are recorded even while off: turning notifications on later brings no old news.
     const changed = changes.changed(task.id, task.state);
@@ -111,6 +124,7 @@ export function startTaskNotifications(options: TaskNotificationsOptions): () =>
   const unsubscribe = options.core.onEvent((event: TaskEvent) => {
     if (event.type === 'task') onTask(event.task);
     else if (event.type === 'storage') onStorage(event.problem);
+    else if (event.type === 'resources') onResources(event.alerts);
     else if (event.type === 'settings') {
       settingsEvent = true;
       enabled = event.settings.notifications.enabled;

@@ -35,8 +35,10 @@ export function encryptionAvailable(
 /**
  * The gateway token, encrypted with Electron's safeStorage (the OS keychain, DPAPI or the
  * Linux secret service) in a 0600 file. Without real encryption the token is kept in memory
- * only (a log line says so): it is never written to disk in the clear. The token itself is
- * never logged. Must be created after app 'ready' (safeStorage needs it on Linux).
+ * only (a log line says so): it is never written to disk in the clear. A token given in the
+ * environment (`seed`) is used for this run and never stored; one set in Settings replaces it.
+ * The token itself is never logged. Must be created after app 'ready' (safeStorage needs it
+ * on Linux).
  */
 export function createSafeStorageSecrets(options: SafeStorageSecretsOptions): SecretStore {
   const log = options.log ?? ((line: string) => console.error(`[clawdesk] ${line}`));
@@ -50,25 +52,33 @@ export function createSafeStorageSecrets(options: SafeStorageSecretsOptions): Se
     return memorySecrets(seed);
   }
   const { safeStorage, filePath } = options;
-  let token = seed ?? read(safeStorage, filePath, log);
-  if (seed) {
-    try {
-      write(safeStorage, filePath, seed);
-    } catch (err) {
-      // The keychain refused (or the disk): the seed still works for this run.
-      log(`could not store the gateway token: ${err instanceof Error ? err.message : 'unknown'}`);
-    }
-  }
+  const stored = read(safeStorage, filePath, log);
+  // Earlier versions stored the environment's token: that copy goes.
+  if (seed && stored === seed) forgetCopy(filePath, log);
+  let fromEnvironment = seed;
+  let token = seed ?? stored;
   return {
-    kind: 'safe-storage',
+    get kind() {
+      return fromEnvironment ? 'environment' : 'safe-storage';
+    },
     get: () => token,
     set(value) {
       const next = value || null;
       if (next) write(safeStorage, filePath, next);
       else rmSync(filePath, { force: true });
       token = next;
+      fromEnvironment = null;
     },
   };
+}
+
+function forgetCopy(filePath: string, log: (line: string) => void): void {
+  try {
+    rmSync(filePath, { force: true });
+    log(`removed ${filePath}: it held the gateway token given in the environment`);
+  } catch (err) {
+    log(`could not remove ${filePath}: ${err instanceof Error ? err.message : 'unknown error'}`);
+  }
 }
 
 function read(

@@ -2,8 +2,9 @@ import type { ClawDeskCore } from '../core/core.ts';
 import type { ApiOutcome } from '../../shared/ipc-contract.ts';
 import type { Language } from '../../shared/settings.ts';
 import type { TaskPhase } from '../../shared/task.ts';
+import type { ResourceAlert } from '../../shared/monitor.ts';
 import type { NoticeWords } from '../../shared/task-notice.ts';
-import { NOTICE_WORDS } from '../../shared/task-notice.ts';
+import { megabytes, NOTICE_WORDS } from '../../shared/task-notice.ts';
 
 /** The words of the tray and the notifications (main's own UI), in the app's two languages. */
 export interface ShellTexts extends NoticeWords {
@@ -20,6 +21,8 @@ export interface ShellTexts extends NoticeWords {
   trayNotice: { title: string; body: string };
   /** The tray's line while ClawDesk cannot save. */
   cannotSave: string;
+  /** The tray's line while the main process's guard raises this alert. */
+  resourceLine(alert: ResourceAlert): string;
 }
 
 const en: ShellTexts = {
@@ -46,6 +49,10 @@ const en: ShellTexts = {
     body: 'Your tasks go on. Choose Quit from the tray icon’s menu to end ClawDesk.',
   },
   cannotSave: 'Cannot save — open ClawDesk to see why',
+  resourceLine: ({ kind, valueBytes, limitBytes }) =>
+    kind === 'memory'
+      ? `Memory high: ${megabytes(valueBytes)} (limit ${megabytes(limitBytes)})`
+      : `Low disk space: ${megabytes(valueBytes)} free`,
 };
 
 const zhCN: ShellTexts = {
@@ -71,6 +78,10 @@ const zhCN: ShellTexts = {
     body: '任务会继续执行。要退出 ClawDesk，请在托盘图标的菜单中选择“退出”。',
   },
   cannotSave: '无法保存——打开 ClawDesk 查看原因',
+  resourceLine: ({ kind, valueBytes, limitBytes }) =>
+    kind === 'memory'
+      ? `内存过高：${megabytes(valueBytes)}（上限 ${megabytes(limitBytes)}）`
+      : `磁盘空间不足：剩余 ${megabytes(valueBytes)}`,
 };
 
 export const ENGLISH: ShellTexts = en;

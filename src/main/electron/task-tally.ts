@@ -1,6 +1,6 @@
 import { titleOf } from '../../shared/task-notice.ts';
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
-import type { TaskSummary } from '../../shared/monitor.ts';
+import type { ResourceAlert, TaskSummary } from '../../shared/monitor.ts';
 import type { Lane, TaskPhase, TaskState, TaskView } from '../../shared/task.ts';
 import type { TrayIconState } from './tray-icons.ts';
 
@@ -20,6 +20,8 @@ export interface TallySnapshot {
   icon: TrayIconState;
   /** ClawDesk cannot save (disk full, read-only): new work is refused until it can. */
   cannotSave: boolean;
+  /** The main process's guard: memory over its limit, disk space low (issue 13). */
+  alerts: ResourceAlert[];
 }
 
 /** States the tray keeps; a finished task leaves the tally. */
@@ -49,7 +51,8 @@ const fromSummary = (task: TaskSummary): TalliedTask => ({
  * The tray's small in-memory picture of the queue, fed by core events. `load` takes the
  * initial `tasks.list` page; tasks an event touched meanwhile keep the (newer) event's view.
  * "Error" means: a task failed since the user last looked (`acknowledge`), or the gateway is
- * refusing work (breaker open, token rejected), or ClawDesk cannot save (a `storage` event).
+ * refusing work (breaker open, token rejected), ClawDesk cannot save (a `storage` event), or
+ * the guard raised an alert (a `resources` event).
  */
 export class TaskTally {
   readonly #tasks = new Map<string, TalliedTask>();
@@ -57,6 +60,7 @@ export class TaskTally {
   #unseenFailures = 0;
   #upstreamDown = false;
   #cannotSave = false;
+  #alerts: ResourceAlert[] = [];
 
   /** Applies one core event; true when the tray has something new to show. */
   apply(event: TaskEvent): boolean {
@@ -85,6 +89,10 @@ export class TaskTally {
       const changed = (event.problem !== null) !== this.#cannotSave;
       this.#cannotSave = event.problem !== null;
       return changed;
+    }
+    if (event.type === 'resources') {
+      this.#alerts = event.alerts;
+      return true;
     }
     return false;
   }
@@ -115,12 +123,12 @@ export class TaskTally {
       else paused += 1;
     }
     const icon: TrayIconState =
-      this.#unseenFailures > 0 || this.#upstreamDown || this.#cannotSave
+      this.#unseenFailures > 0 || this.#upstreamDown || this.#cannotSave || this.#alerts.length > 0
         ? 'error'
         : running.length > 0
           ? 'running'
           : 'idle';
     const counts = { running: running.length, queued, paused };
-    return { running, counts, icon, cannotSave: this.#cannotSave };
+    return { running, counts, icon, cannotSave: this.#cannotSave, alerts: this.#alerts };
   }
 }

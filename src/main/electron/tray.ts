@@ -48,12 +48,14 @@ export function countsText({ counts }: Pick<TallySnapshot, 'counts'>, texts: She
   return texts.counts(count(counts.running), count(counts.queued), paused);
 }
 
-/** "ClawDesk — 3 running, 12 queued", or why it cannot save. */
+/** "ClawDesk — 3 running, 12 queued", or why it cannot save, or the guard's alerts. */
 export function tooltipText(
-  snapshot: Pick<TallySnapshot, 'counts'> & { cannotSave?: boolean },
+  snapshot: Pick<TallySnapshot, 'counts'> & Partial<Pick<TallySnapshot, 'cannotSave' | 'alerts'>>,
   texts: ShellTexts = ENGLISH,
 ): string {
-  return `ClawDesk — ${snapshot.cannotSave ? texts.cannotSave : countsText(snapshot, texts)}`;
+  if (snapshot.cannotSave) return `ClawDesk — ${texts.cannotSave}`;
+  const alerts = (snapshot.alerts ?? []).map((alert) => texts.resourceLine(alert));
+  return `ClawDesk — ${alerts.length > 0 ? alerts.join('; ') : countsText(snapshot, texts)}`;
 }
 
 /** "Summarise the report — 1,234 chars" or "… — waiting for the rate limit". */
@@ -87,6 +89,10 @@ export function trayMenuTemplate(
   const trouble: MenuItemConstructorOptions[] = snapshot.cannotSave
     ? [{ id: 'cannot-save', label: texts.cannotSave, click: actions.showWindow }]
     : [];
+  for (const alert of snapshot.alerts) {
+    const label = texts.resourceLine(alert);
+    trouble.push({ id: `alert:${alert.kind}`, label, click: actions.showWindow });
+  }
   return [
     ...trouble,
     { label: countsText(snapshot, texts), enabled: false },

@@ -5,12 +5,16 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { BridgeServerMessage } from '../../shared/bridge-protocol.ts';
 import { BRIDGE_PATH, BridgeRequestSchema } from '../../shared/bridge-protocol.ts';
 import type { ClawDeskCore } from '../core/core.ts';
+import type { HostCheck, Refusal } from './request-guard.ts';
+import { checkRequest, isRefusal, quote, rawRefusal } from './request-guard.ts';
 
 export interface BridgeOptions {
   core: ClawDeskCore;
   token: string;
   /** Origins whose pages may open the socket (our own http://host:port). */
   allowedOrigins: () => readonly string[];
+  /** Whether the request's Host is one of ours (request-guard.ts). */
+  host: HostCheck;
   log: (line: string) => void;
 }
 
@@ -29,13 +33,21 @@ export function createBridge(options: BridgeOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const refusal = checkUpgrade(req, options);
-    if (refusal) {
-      options.log(`bridge: refused a connection: ${refusal.reason}`);
-      socket.end(`HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
+    // Node hands the socket over without its own error listener: a client that resets it
+    // before we answer would otherwise raise an uncaught 'error' and end the process.
+    socket.on('error', () => socket.destroy());
+    try {
+      const refusal = checkUpgrade(req, options);
+      if (refusal) {
+        options.log(`bridge: refused a connection: ${refusal.reason}`);
+        socket.end(rawRefusal(refusal));
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, options));
+    } catch (err) {
+      options.log(`bridge: an upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, options));
   }
 
   function close(): Promise<void> {
@@ -46,23 +58,26 @@ export function createBridge(options: BridgeOptions) {
   return { handleUpgrade, close };
 }
 
+/** Host, path, token, Origin, in that order: the first that fails is the answer. */
 export function checkUpgrade(
   req: IncomingMessage,
-  options: Pick<BridgeOptions, 'token' | 'allowedOrigins'>,
-): { status: string; reason: string } | undefined {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname !== BRIDGE_PATH)
-    return { status: '404 Not Found', reason: `no bridge at ${url.pathname}` };
-  const token = url.searchParams.get('token') ?? '';
+  options: Pick<BridgeOptions, 'token' | 'allowedOrigins' | 'host'>,
+): Refusal | undefined {
+  const target = checkRequest(req, options.host);
+  if (isRefusal(target)) return target;
+  if (target.path !== BRIDGE_PATH) {
+    return { status: 404, reason: `no bridge at ${quote(target.path)}` };
+  }
+  const token = target.query.get('token') ?? '';
   if (!sameSecret(token, options.token)) {
-    return { status: '401 Unauthorized', reason: token ? 'wrong token' : 'missing token' };
+    return { status: 401, reason: token ? 'wrong token' : 'missing token' };
   }
   const origin = req.headers.origin;
   if (!origin || !options.allowedOrigins().includes(origin)) {
     // A page reached through a tunnel or proxy has another origin: say how to allow it.
     const hint =
       origin && origin !== 'null' ? ` (if that is you, start with --allow-origin ${origin})` : '';
-    return { status: '403 Forbidden', reason: `foreign origin ${origin ?? '(none)'}${hint}` };
+    return { status: 403, reason: `foreign origin ${origin ?? '(none)'}${hint}` };
   }
   return undefined;
 }

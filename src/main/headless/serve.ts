@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pinnedFromEnv, settingsFromEnv } from '../core/config-from-env.ts';
+import { pinnedFromEnv, settingsFromEnv, takeEnvironment } from '../core/config-from-env.ts';
 import { startHeadless } from './server.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -37,9 +37,13 @@ function checkOrigin(value: string): string {
 }
 
 async function main(): Promise<void> {
+  // Before anything else: what is created from here on is the user's alone (data folder,
+  // database, token file), and no process started later inherits the tokens.
+  process.umask(0o077);
+  const env = takeEnvironment(process.env);
   const { values } = parseArgs({
     options: {
-      port: { type: 'string', default: process.env.CLAWDESK_PORT ?? '8790' },
+      port: { type: 'string', default: env.CLAWDESK_PORT ?? '8790' },
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string' },
       gateway: { type: 'string' },
@@ -59,21 +63,21 @@ async function main(): Promise<void> {
   }
   const extraOrigins = [
     ...(values['allow-origin'] ?? []),
-    ...(process.env.CLAWDESK_ALLOWED_ORIGINS?.split(',').filter((o) => o.trim()) ?? []),
+    ...(env.CLAWDESK_ALLOWED_ORIGINS?.split(',').filter((o) => o.trim()) ?? []),
   ].map(checkOrigin);
   const dataDir = resolve(
-    values['data-dir'] ?? process.env.CLAWDESK_DATA_DIR ?? join(homedir(), '.clawdesk'),
+    values['data-dir'] ?? env.CLAWDESK_DATA_DIR ?? join(homedir(), '.clawdesk'),
   );
   const explicit = { gatewayUrl: values.gateway, agentId: values.agent };
-  const settings = settingsFromEnv(process.env, explicit);
+  const settings = settingsFromEnv(env, explicit);
   const server = await startHeadless({
     ...locate(),
     dataDir,
     settings,
-    pinned: pinnedFromEnv(process.env, explicit, settings),
+    pinned: pinnedFromEnv(env, explicit, settings),
     port,
     host,
-    uiToken: process.env.CLAWDESK_UI_TOKEN,
+    uiToken: env.CLAWDESK_UI_TOKEN,
     extraOrigins,
     log: (line) => console.error(`[clawdesk] ${line}`),
   });

@@ -10,6 +10,7 @@ import type { UserSettings } from '../../shared/settings.ts';
 import type { CoreSettings } from '../core/settings.ts';
 import { createBridge } from './bridge.ts';
 import { spawnChildWorker } from './child-process-worker.ts';
+import { guardedListener, hostCheck } from './request-guard.ts';
 import { staticHandler } from './static-files.ts';
 
 export interface HeadlessOptions {
@@ -49,17 +50,28 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     settings: options.settings,
     spawnWorker: () => spawnChildWorker(options.workerEntry),
     log: options.log,
-    // The gateway token: from the environment when given, else a 0600 file in the data folder.
+    // The gateway token: from the environment when given (never written to disk), else the
+    // one set in Settings, in a 0600 file in the data folder.
     secrets: fileSecrets(
       join(options.dataDir, 'gateway-token'),
       options.settings.gateway.token || undefined,
+      options.log,
     ),
     ...(options.pinned ? { pinned: options.pinned } : {}),
     ...(options.onDatabaseOpen ? { onDatabaseOpen: options.onDatabaseOpen } : {}),
   });
-  const server = createServer(staticHandler(options.rendererDir));
+  // Requests whose Host is not ours are refused (DNS rebinding); the port does not matter.
+  const host = hostCheck(options.host, options.extraOrigins ?? []);
+  const serve = staticHandler(options.rendererDir);
+  const server = createServer(guardedListener({ host, serve, log: options.log }));
   let origins: string[] = [];
-  const bridge = createBridge({ core, token, allowedOrigins: () => origins, log: options.log });
+  const bridge = createBridge({
+    core,
+    token,
+    allowedOrigins: () => origins,
+    host,
+    log: options.log,
+  });
   server.on('upgrade', bridge.handleUpgrade);
 
   try {
@@ -72,11 +84,15 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     throw err;
   }
   const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  origins = [`http://${host}:${port}`, `http://localhost:${port}`, ...(options.extraOrigins ?? [])];
+  const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
+  origins = [
+    `http://${shown}:${port}`,
+    `http://localhost:${port}`,
+    ...(options.extraOrigins ?? []),
+  ];
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}/?token=${token}`,
+    url: `http://${shown}:${port}/?token=${token}`,
     core,
     close() {
       closing ??= (async () => {

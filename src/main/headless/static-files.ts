@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import type { Target } from './request-guard.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,23 +21,17 @@ export const HEADLESS_CSP =
 
 /**
  * Serves the built renderer. Files hold no user data, so they need no token; the bridge does.
- * `no-referrer` keeps the token in the page URL from leaking to any other origin.
+ * `no-referrer` keeps the token in the page URL from leaking to any other origin. The target
+ * comes parsed and checked (request-guard.ts): a decoded path without NUL.
  */
 export function staticHandler(root: string) {
   const base = normalize(root + sep);
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse, { path }: Target): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    const file = normalize(join(base, pathname === '/' ? 'index.html' : pathname));
+    const file = normalize(join(base, path === '/' ? 'index.html' : path));
     if (!file.startsWith(base)) {
       res.writeHead(403).end();
       return;

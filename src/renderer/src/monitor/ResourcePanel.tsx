@@ -2,7 +2,10 @@ import { useTranslation } from 'react-i18next';
 import { bytes } from './format.ts';
 import { useMonitor } from './use-monitor.ts';
 
-/** Memory and CPU of main and the workers, free disk of the data folder (polled by the store). */
+/**
+ * Memory and CPU of main and the workers, free disk of the data folder, and the main process
+ * guard's alerts (polled by the store, and fetched again when an alert begins or ends).
+ */
 export function ResourcePanel() {
   const { t } = useTranslation('monitor');
   const resources = useMonitor((s) => s.resources);
@@ -13,7 +16,7 @@ export function ResourcePanel() {
       </section>
     );
   }
-  const { main, workers, disk, lowDisk } = resources;
+  const { main, workers, disk, alerts } = resources;
   const workerRss = workers.reduce((sum, w) => sum + w.rssBytes, 0);
   return (
     <section className="monitor-panel" aria-label={t('resources.label')} data-testid="resources">
@@ -37,11 +40,25 @@ export function ResourcePanel() {
           {t('resources.disk', { free: bytes(disk.freeBytes), total: bytes(disk.totalBytes) })}
         </li>
       </ul>
-      {lowDisk && (
-        <p role="alert" className="monitor-warn" data-testid="low-disk">
-          {t('resources.lowDisk', { path: disk.path })}
+      {alerts.map((alert) => (
+        <p
+          key={alert.kind}
+          role="alert"
+          className="monitor-warn"
+          data-testid={alert.kind === 'disk' ? 'low-disk' : 'memory-high'}
+        >
+          {alert.kind === 'disk'
+            ? t('resources.lowDisk', {
+                path: alert.path,
+                free: bytes(alert.valueBytes),
+                limit: bytes(alert.limitBytes),
+              })
+            : t('resources.memoryHigh', {
+                rss: bytes(alert.valueBytes),
+                limit: bytes(alert.limitBytes),
+              })}
         </p>
-      )}
+      ))}
     </section>
   );
 }

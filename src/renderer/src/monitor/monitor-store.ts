@@ -115,6 +115,9 @@ export function createMonitorStore(api: RendererApi, schedule: Scheduler): Monit
         api.onEvent((event) => {
           if (event.type === 'task' || event.type === 'delta' || event.type === 'upstream') {
             queue.push(event);
+          } else if (event.type === 'resources') {
+            // An alert began or ended: show it now rather than at the next poll.
+            void get().refreshResources();
           }
         }),
         api.onResync(() => {

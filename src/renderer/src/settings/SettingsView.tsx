@@ -130,6 +130,14 @@ function SettingsForm({ settings }: { settings: StoredSettings }) {
         {numberField('retentionDays', t('fields.retentionDays'))}
       </Section>
 
+      <Section title={t('sections.guard')}>
+        <p className="field-hint">{t('hints.guard')}</p>
+        <div className="field-grid">
+          {numberField('guardMemoryMb', t('fields.guardMemoryMb'))}
+          {numberField('guardFreeDiskMb', t('fields.guardFreeDiskMb'))}
+        </div>
+      </Section>
+
       <Section title={t('sections.cache')}>
         <CheckField
           id="settings-cacheEnabled"

@@ -38,6 +38,8 @@ export const NUMBER_FIELDS = {
   longStall: { path: ['lanes', 'long', 'stallMs'], scale: MINUTE },
   retentionDays: { path: ['retentionDays'], scale: 1 },
   cacheTtlMinutes: { path: ['responseCache', 'ttlMs'], scale: MINUTE },
+  guardMemoryMb: { path: ['guard', 'memoryMb'], scale: 1 },
+  guardFreeDiskMb: { path: ['guard', 'freeDiskMb'], scale: 1 },
 } as const satisfies Record<string, NumberField>;
 
 export type NumberKey = keyof typeof NUMBER_FIELDS;
