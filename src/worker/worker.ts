@@ -62,29 +62,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       (text) => deps.send({ type: 'delta', taskId, attempt, text }),
       deps.deltaBatchMs,
     );
-    // Each upstream call takes its own slot of the shared budget and gives it back with its
-    // outcome; the run's own timeouts start only once the call may go.
-    const call = async (request: UpstreamRequest): Promise<CompletionOutcome> => {
-      const callId = await gate.acquire(job, signal);
-      try {
-        const outcome = await deps.streamChat(job, {
-          signal,
-          onDelta: (t) => batcher.push(t),
-          onAccepted: (runId) =>
-            deps.send({ type: 'accepted', taskId, attempt, runId, at: Date.now() }),
-          ...request,
-        });
-        batcher.flush();
-        deps.send({ type: 'release', taskId, attempt, callId, outcome: { kind: 'ok' } });
-        return outcome;
-      } catch (err) {
-        // Text that arrived before the failure is still the user's; send it first.
-        batcher.flush();
-        const outcome = callOutcomeOf(asUpstreamError(err));
-        deps.send({ type: 'release', taskId, attempt, callId, outcome });
-        throw err;
-      }
-    };
+    const call = upstreamCall(job, signal, batcher);
     try {
       const recovered = await recoverTurn(job, {
         open: () => (deps.openSession ?? openSessionReader)(job.gateway),
@@ -115,6 +93,35 @@ export function createWorker(deps: WorkerDeps): Worker {
       batcher.flush();
       deps.send(failed(job, asUpstreamError(err)));
     }
+  }
+
+  /**
+   * Each upstream call takes its own slot of the shared budget and gives it back with its
+   * outcome; the run's own timeouts start only once the call may go.
+   */
+  function upstreamCall(job: Job, signal: AbortSignal, batcher: DeltaBatcher) {
+    const { taskId, attempt } = job;
+    return async (request: UpstreamRequest): Promise<CompletionOutcome> => {
+      const callId = await gate.acquire(job, signal);
+      try {
+        const outcome = await deps.streamChat(job, {
+          signal,
+          onDelta: (t) => batcher.push(t),
+          onAccepted: (runId) =>
+            deps.send({ type: 'accepted', taskId, attempt, runId, at: Date.now() }),
+          ...request,
+        });
+        batcher.flush();
+        deps.send({ type: 'release', taskId, attempt, callId, outcome: { kind: 'ok' } });
+        return outcome;
+      } catch (err) {
+        // Text that arrived before the failure is still the user's; send it first.
+        batcher.flush();
+        const outcome = callOutcomeOf(asUpstreamError(err));
+        deps.send({ type: 'release', taskId, attempt, callId, outcome });
+        throw err;
+      }
+    };
   }
 
   function handle(message: MainToWorker): void {

@@ -3,6 +3,7 @@ import { expect, test } from './support/fixtures.ts';
 import { chatPage } from './support/chat-page.ts';
 import { E2E_ENV, fromEnv } from './support/env.ts';
 import { closedPort, startHeadless, type HeadlessProcess } from './support/headless.ts';
+import { startFakeGateway } from '../helpers/fake-gateway.ts';
 
 /**
  * Each case runs its own headless server with a broken gateway setting; the shared one stays
@@ -19,7 +20,7 @@ const SCREENSHOT = resolve(import.meta.dirname, '../../test-results/screenshots/
 // The worker retries network failures with backoff before it gives up.
 const FAILED = { timeout: 75_000 };
 
-test('a gateway that is not running: the message fails with "connection refused"', async ({
+test('a gateway that is not running: the message waits, saying so, and goes once it is back', async ({
   page,
 }) => {
   const port = await closedPort();
@@ -32,14 +33,40 @@ test('a gateway that is not running: the message fails with "connection refused"
   await page.goto(server.url);
   await chat.send('is anyone there?');
 
+  // Issue 12: an absent gateway is waited out, spending no attempt; the banner and the
+  // message say the same thing.
+  const origin = `http://127.0.0.1:${port}`;
   const message = chat.message('is anyone there?');
-  await expect(message).toHaveAttribute('data-state', 'failed', FAILED);
-  await expect(message.getByTestId('state')).toHaveText('Failed');
-  await expect(message.getByRole('alert')).toContainText(
-    `connection refused at http://127.0.0.1:${port}`,
+  const banner = page.getByTestId('gateway-banner');
+  await expect(banner).toHaveAttribute('data-problem', 'unreachable', FAILED);
+  await expect(banner).toContainText(`cannot reach the gateway at ${origin}`);
+  await expect(banner).toContainText('Messages wait without spending attempts');
+  await expect(message).toHaveAttribute('data-state', 'queued');
+  await expect(message.getByTestId('state')).toHaveText(
+    new RegExp(
+      `^Queued — #1, waiting for the gateway at ${origin} \\(next check \\d\\d:\\d\\d:\\d\\d\\)$`,
+    ),
   );
+  await expect(message.getByRole('alert')).toContainText(`connection refused at ${origin}`);
   await expect(chat.composer).toBeEditable();
   await page.screenshot({ path: SCREENSHOT });
+  // The task monitor says the same.
+  const views = page.getByRole('navigation', { name: 'Views' });
+  await views.getByRole('button', { name: 'Tasks' }).click();
+  await expect(page.getByTestId('limiter-held')).toHaveText(
+    new RegExp(`^Waiting for the gateway at ${origin} \\(next check \\d\\d:\\d\\d:\\d\\d\\)$`),
+  );
+  await views.getByRole('button', { name: 'Chat' }).click();
+
+  // OpenClaw comes up: the message goes by itself, the banner goes away.
+  const gateway = await startFakeGateway({ port, token: 'any-token' });
+  try {
+    await expect(message).toHaveAttribute('data-state', 'succeeded', FAILED);
+    await expect(message.getByTestId('reply')).toHaveText('Echo: is anyone there?');
+    await expect(banner).toHaveCount(0);
+  } finally {
+    await gateway.close();
+  }
 });
 
 test('a wrong gateway token: the message waits, saying the gateway rejected it', async ({

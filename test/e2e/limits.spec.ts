@@ -63,33 +63,50 @@ test('queued messages show their place and an ETA; the strip shows the window fu
   // The strip reads the server's limits, not the defaults.
   await expect(rateLimit(page)).toHaveText('Requests 0/2 in the last 4 s · running 0/1');
 
+  // OpenClaw runs one turn per session, so only separate conversations compete for the budget.
+  // Two conversations fill the window (2 per 4 s); a third, on screen, waits for the window,
+  // and a second message of it waits for the first.
   const prompts = ['limit one', 'limit two', 'limit three', 'limit four'];
-  for (const prompt of prompts) await chat.send(prompt);
-  await expect(chat.messages).toHaveCount(4);
-  const [, , third, fourth] = prompts.map((p) => chat.message(p));
-
-  await test.step('the last message waits in line with a place, an ETA and the limit', async () => {
-    await expect(fourth!.getByTestId('state')).toHaveText(
-      /^Queued — #[1-3], starts in about \d+ s \(2 per 4 s\)$/,
-    );
-    await expect(fourth!.getByRole('button', { name: 'Cancel' })).toBeVisible();
-  });
-
-  await test.step('a running message says the model is thinking, then streams', async () => {
-    // The gateway stays silent for a second before the first word: that is the phase shown.
-    await expect
-      .poll(() => third!.getByTestId('state').textContent(), { intervals: [50] })
-      .toBe('Waiting for the gateway…');
-  });
-
+  await chat.send('limit one');
+  await chat.newChat.click();
+  await chat.send('limit two');
   await test.step('the strip shows the window full', async () => {
     await expect(rateLimit(page)).toContainText('Requests 2/2 in the last 4 s');
     await expect(page.getByTestId('rate-limit')).toHaveAttribute('data-full', 'true');
     await page.screenshot({ path: resolve(SCREENSHOTS, 'limits.png') });
   });
+  await chat.newChat.click();
+  await chat.send('limit three');
+  await chat.send('limit four');
+  await expect(chat.messages).toHaveCount(2);
+  const third = chat.message('limit three');
+  const fourth = chat.message('limit four');
+
+  await test.step('a message waits in line with a place, an ETA and the limit', async () => {
+    await expect(third.getByTestId('state')).toHaveText(
+      // The window (about 2 s left) or the one slot, whichever the page sees first.
+      /^Queued — #[1-3], (starts in about \d+ s|starts when a running request ends) \(2 per 4 s\)$/,
+    );
+    await expect(third.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  });
+
+  await test.step('a message behind another of its conversation says it waits for that one', async () => {
+    await expect(fourth.getByTestId('state')).toHaveText(
+      /^Queued — #[1-4], after the earlier message of this conversation$/,
+    );
+  });
+
+  await test.step('a running message says the model is thinking, then streams', async () => {
+    // The gateway stays silent for a second before the first word: that is the phase shown.
+    await expect
+      .poll(() => third.getByTestId('state').textContent(), { intervals: [50] })
+      .toBe('Model thinking…');
+  });
 
   await test.step('all four finish, in full, and nothing is left queued', async () => {
     for (const prompt of prompts) {
+      const conversation = prompt === 'limit four' ? 'limit three' : prompt;
+      await chat.conversations.filter({ hasText: conversation }).first().click();
       const message = chat.message(prompt);
       await expect(message).toHaveAttribute('data-state', 'succeeded');
       await expect(message.getByTestId('state')).toHaveText('Done');

@@ -34,7 +34,7 @@ test('a gateway that is not running: a banner says what to do and opens Settings
   await expect(banner).toContainText(
     `ClawDesk cannot reach the gateway at ${gatewayUrl}. Is OpenClaw running? ClawDesk talks to ` +
       "its OpenAI-compatible endpoint: set gateway.http.endpoints.chatCompletions.enabled: true in OpenClaw's config, " +
-      'then check the URL in Settings. Messages wait meanwhile.',
+      'then check the URL in Settings. Messages wait without spending attempts and go on by themselves once it answers.',
   );
   await expect(chat.composer).toBeEditable();
   await page.screenshot({ path: SCREENSHOT });

@@ -88,3 +88,26 @@ test('the monitor shows the waiting call; Deny there goes back to the agent as t
   expect(existsSync(join(workspace, 'b.txt'))).toBe(false);
   expect(problems).toEqual([]);
 });
+
+test('with local tools off, a tool call is answered so, and the reply notes where to turn them on', async ({
+  page,
+}) => {
+  // The shared server runs with tools off (the default).
+  const chat = chatPage(page);
+  await page.goto(fromEnv(E2E_ENV.appUrl));
+  const prompt = 'weather please [[tool:get_weather]] [[args:{"city":"Oslo"}]]';
+  await chat.send(prompt);
+  const message = chat.message(prompt);
+  await expect(message).toHaveAttribute('data-state', 'succeeded');
+  // The model got a tool result saying the tools are off, and answered with it (issue 12).
+  await expect(message.getByTestId('reply')).toContainText(
+    "Tool said: ClawDesk's local tools are off",
+  );
+  const call = message.getByTestId('tool-call');
+  await expect(call).toHaveAttribute('data-tool', 'get_weather');
+  await expect(call).toContainText('tools off');
+  const note = message.getByTestId('tools-off-note');
+  await expect(note).toContainText("ClawDesk's tools are off");
+  await note.getByRole('button', { name: 'Turn them on in Settings → Tools' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+});

@@ -56,6 +56,18 @@ describe('core with scripted workers', () => {
     expect(deltas.map((d) => d.type === 'delta' && [d.offset, d.text])).toEqual([[3, 'lo!']]);
   });
 
+  it('says which earlier message of its conversation a queued message waits for', async () => {
+    const first = await send('first');
+    const second = await send('second', first.conversation.id);
+    const worker = await until(() => workers()[0], 'a worker');
+    worker.emit({ type: 'ready', pid: 1 });
+    expect((await until(() => worker.lastRun(), 'a run')).text).toBe('first');
+    const slots = await c.call('queue.positions', { taskIds: [second.task.id] });
+    expect(slots).toEqual([
+      expect.objectContaining({ taskId: second.task.id, afterTaskId: first.task.id, turnAhead: 1 }),
+    ]);
+  });
+
   it('ignores messages for a job the worker does not hold, and malformed ones', async () => {
     const { task, conversation } = await send('x');
     const worker = await until(() => workers()[0], 'a worker');

@@ -240,6 +240,27 @@ describe('RateLimiter (fake timers)', () => {
     expect(until).toBe(Date.now() + 3000);
   });
 
+  it("pauses everyone a minute or more after the provider's limit came through OpenClaw", async () => {
+    make({}, () => 0); // no jitter
+    const first = track(limiter.acquire(0));
+    await settle();
+    let now = Date.now();
+    // An in-stream rate_limit_error: OpenClaw already retried for minutes. No Retry-After.
+    first.grant?.release({ kind: 'rate_limited', retryAfterMs: null, provider: true });
+    expect(limiter.status()).toMatchObject({ pausedUntil: now + 60_000, pauseCause: 'provider' });
+    const second = track(limiter.acquire(0));
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(second.grant).toBeNull();
+    await vi.advanceTimersByTimeAsync(1_100);
+    expect(second.grant).not.toBeNull();
+    // The next one in a row doubles the pause; a success starts over.
+    now = Date.now();
+    second.grant?.release({ kind: 'rate_limited', retryAfterMs: null, provider: true });
+    expect(limiter.status().pausedUntil).toBe(now + 120_000);
+    await vi.advanceTimersByTimeAsync(120_100);
+    expect(limiter.status()).toMatchObject({ pausedUntil: null, pauseCause: null });
+  });
+
   it('rejects an acquire whose signal aborts while waiting, and it takes nothing', async () => {
     make({ perWindow: 1, maxConcurrent: 1 });
     const holder = track(limiter.acquire(0));

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Job, WorkerToMain } from '../../src/shared/worker-protocol.ts';
+import { snapshotOf } from '../../src/worker/openclaw-session.ts';
 import { UpstreamError } from '../../src/worker/upstream-error.ts';
 import type { CompletionOutcome, StreamChatOptions } from '../../src/worker/v1-client.ts';
 import { createWorker } from '../../src/worker/worker.ts';
@@ -237,5 +238,68 @@ describe('worker: input from main', () => {
     const h = harness(held().play);
     h.worker.receive({ type: 'shutdown' });
     expect(h.shutdowns()).toBe(1);
+  });
+});
+
+describe('worker: a cut turn (issue 12)', () => {
+  /** A harness whose worker reads this transcript instead of a real gateway's. */
+  function recovering(snapshot: unknown, play: Play) {
+    const sent: WorkerToMain[] = [];
+    let done: (m: WorkerToMain) => void = () => undefined;
+    const end = new Promise<WorkerToMain>((resolve) => (done = resolve));
+    const worker = createWorker({
+      deltaBatchMs: 60_000,
+      log: () => {},
+      onShutdown: () => {},
+      streamChat: (_job, options) => play(options),
+      openSession: async () => ({ history: async () => snapshotOf(snapshot), close: () => {} }),
+      send: (m) => {
+        sent.push(m);
+        if (m.type === 'acquire') {
+          const { taskId, attempt, callId } = m;
+          queueMicrotask(() => worker.receive({ type: 'granted', taskId, attempt, callId }));
+        }
+        if (m.type === 'succeeded' || m.type === 'failed') done(m);
+      },
+    });
+    const cut: Job = { ...job('t1', 2), resume: { since: 1_000, runIds: ['chatcmpl_1'] } };
+    worker.receive({ type: 'run', job: cut });
+    return { sent, end };
+  }
+
+  it("takes OpenClaw's answer to the cut turn instead of sending it again", async () => {
+    const snapshot = {
+      messages: [
+        { role: 'user', content: 'hi', timestamp: 1_500 },
+        {
+          role: 'assistant',
+          content: [{ type: 'text', text: 'answered meanwhile' }],
+          stopReason: 'stop',
+        },
+      ],
+      sessionInfo: { status: 'done', hasActiveRun: false },
+    };
+    const h = recovering(snapshot, () => Promise.reject(new Error('must not be called')));
+    expect(await h.end).toMatchObject({ type: 'succeeded', usage: null });
+    expect(h.sent.map((m) => m.type)).toEqual(['delta', 'succeeded']);
+    expect(h.sent[0]).toMatchObject({ type: 'delta', text: 'answered meanwhile' });
+  });
+
+  it('sends the turn when OpenClaw never recorded it, and reports the acceptance', async () => {
+    const snapshot = { messages: [], sessionInfo: { status: 'done' } };
+    const h = recovering(snapshot, async (options) => {
+      options.onAccepted?.('chatcmpl_2');
+      options.onDelta('fresh');
+      return ok;
+    });
+    expect(await h.end).toMatchObject({ type: 'succeeded' });
+    expect(h.sent.map((m) => m.type)).toEqual([
+      'acquire',
+      'accepted',
+      'delta',
+      'release',
+      'succeeded',
+    ]);
+    expect(h.sent[1]).toMatchObject({ type: 'accepted', runId: 'chatcmpl_2' });
   });
 });

@@ -222,10 +222,9 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     'upstream.status': () => gate.status(),
     'queue.positions': ({ taskIds }) => {
       const ahead = gate.status().limiter.waiting;
-      return store.queries.queuePositions(taskIds).map(({ taskId, position }) => ({
-        taskId,
-        position,
-        etaMs: limiter.etaMs(ahead + position),
+      return store.queue.queuePositions(taskIds).map((place) => ({
+        ...place,
+        etaMs: limiter.etaMs(ahead + place.position),
       }));
     },
     'ui.focus': ({ conversationId }) => {

@@ -7,12 +7,11 @@ import type {
   RateLimitSettings,
 } from './rate-limit-types.ts';
 import { checkSettings, DEFAULT_RATE_LIMIT } from './rate-limit-types.ts';
-import { providerPauseMs, retryDelayMs } from './backoff.ts';
+import { LimiterPause, type PausePolicy } from './limiter-pause.ts';
 import { etaMs, SpentUnits } from './sliding-window.ts';
 
 /** Taken from the reservoir while paused, so no unit coming back can let a job through. */
 const PAUSE_OFFSET = 1_000_000_000;
-const MAX_TIMER_MS = 2_147_483_647;
 
 const bottleneckPriority = (p: number) => Math.min(9, Math.max(0, Math.round(p) || 0));
 
@@ -27,26 +26,20 @@ const bottleneckPriority = (p: number) => Math.min(9, Math.max(0, Math.round(p) 
  */
 export class RateLimiter {
   private settings: RateLimitSettings;
-  private readonly random: () => number;
-  private readonly backoffBaseMs: number;
-  private readonly backoffCapMs: number;
+  /** How long a 429 pauses everyone (see LimiterPause). */
+  private readonly policy: PausePolicy;
   private readonly startLogSize: number;
   private readonly bottleneck: Bottleneck;
   private readonly spent = new SpentUnits();
   private readonly starts: number[] = [];
   private running = 0;
   private waiting = 0;
-  private pausedUntil: number | null = null;
-  private pauseCause: 'provider' | 'gateway' | null = null;
-  /** Shortest pause after the provider's rate limit came through OpenClaw (issue 12). */
-  providerPauseMs: number;
-  /** When the latest pause began: a 429 from a call started before it is the same burst. */
-  private pauseBegan = Number.NEGATIVE_INFINITY;
-  private consecutive429 = 0;
+  private readonly pause = new LimiterPause({
+    onStart: () => void this.bottleneck.incrementReservoir(-PAUSE_OFFSET),
+    onEnd: () => void this.bottleneck.incrementReservoir(PAUSE_OFFSET),
+    changed: () => this.changed(),
+  });
   private returnTimer: NodeJS.Timeout | undefined;
-  private pauseTimer: NodeJS.Timeout | undefined;
-  /** Jobs Bottleneck started just as a pause began; they wait for its end before the grant. */
-  private pauseWaiters: Array<() => void> = [];
   /** Rejecters of acquires not granted yet, and releasers of the Bottleneck jobs held. */
   private readonly pending = new Set<(error: unknown) => void>();
   private readonly held = new Set<() => void>();
@@ -55,11 +48,13 @@ export class RateLimiter {
 
   constructor(settings: RateLimitSettings = DEFAULT_RATE_LIMIT, options: RateLimiterOptions = {}) {
     this.settings = checkSettings({ ...settings });
-    this.random = options.random ?? Math.random;
-    this.backoffBaseMs = options.backoffBaseMs ?? 1000;
-    this.backoffCapMs = options.backoffCapMs ?? 60_000;
+    this.policy = {
+      random: options.random ?? Math.random,
+      backoffBaseMs: options.backoffBaseMs ?? 1000,
+      backoffCapMs: options.backoffCapMs ?? 60_000,
+      providerPauseMs: options.providerPauseMs ?? 60_000,
+    };
     this.startLogSize = options.startLogSize ?? 1000;
-    this.providerPauseMs = options.providerPauseMs ?? 60_000;
     this.bottleneck = new Bottleneck({
       maxConcurrent: this.settings.maxConcurrent,
       reservoir: this.settings.perWindow,
@@ -97,9 +92,8 @@ export class RateLimiter {
       // Bottleneck has taken a slot and a unit when this runs; the slot is held until the
       // returned promise settles.
       const job = async (): Promise<void> => {
-        while (this.pausedUntil !== null && !settled && !this.stopped) {
-          await new Promise<void>((wake) => this.pauseWaiters.push(wake));
-        }
+        // Started by Bottleneck just as a pause began: wait for its end before the grant.
+        while (this.pause.until !== null && !settled && !this.stopped) await this.pause.ended();
         if (settled || this.stopped) {
           // Aborted while Bottleneck was handing it over: the unit was never used.
           if (!this.stopped) void this.bottleneck.incrementReservoir(1);
@@ -120,7 +114,7 @@ export class RateLimiter {
 
   /** True when a call could start right now, counting `pending` calls about to ask first. */
   canStartNow(pending = 0): boolean {
-    if (this.stopped || this.pausedUntil !== null) return false;
+    if (this.stopped || this.pause.until !== null) return false;
     const ahead = this.waiting + pending;
     const { perWindow, maxConcurrent } = this.settings;
     return this.running + ahead < maxConcurrent && this.spent.count + ahead < perWindow;
@@ -134,8 +128,8 @@ export class RateLimiter {
       running: this.running,
       maxConcurrent: this.settings.maxConcurrent,
       waiting: this.waiting,
-      pausedUntil: this.pausedUntil,
-      pauseCause: this.pauseCause,
+      pausedUntil: this.pause.until,
+      pauseCause: this.pause.cause,
     };
   }
 
@@ -147,7 +141,7 @@ export class RateLimiter {
    */
   etaMs(position: number): number {
     const { perWindow, windowMs } = this.settings;
-    const input = { now: Date.now(), perWindow, windowMs, pausedUntil: this.pausedUntil };
+    const input = { now: Date.now(), perWindow, windowMs, pausedUntil: this.pause.until };
     return etaMs({ ...input, spent: this.spent.list() }, position);
   }
 
@@ -197,9 +191,8 @@ export class RateLimiter {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.returnTimer);
-    clearTimeout(this.pauseTimer);
+    this.pause.stop();
     for (const fail of [...this.pending]) fail(new Error('rate limiter stopped'));
-    for (const wake of this.pauseWaiters.splice(0)) wake();
     for (const free of this.held) free();
     this.held.clear();
     this.bottleneck.stop({ dropWaitingJobs: true }).catch(() => {});
@@ -226,63 +219,11 @@ export class RateLimiter {
       this.running--;
       this.held.delete(free);
       free();
-      this.onOutcome(outcome, startedAt);
+      this.pause.onOutcome(outcome, startedAt, this.policy);
       this.changed();
     };
     this.changed();
     return { startedAt, reachedUpstream, release };
-  }
-
-  private onOutcome(outcome: CallOutcome, startedAt: number): void {
-    if (outcome.kind === 'ok') this.consecutive429 = 0;
-    if (outcome.kind !== 'rate_limited') return;
-    const now = Date.now();
-    // Calls in flight when a 429 paused everyone often get one too: that is the same burst,
-    // not a further consecutive 429, so it must not double the back-off again.
-    const sameBurst = startedAt <= this.pauseBegan;
-    if (!sameBurst) this.consecutive429++;
-    const n = this.consecutive429;
-    // Through OpenClaw the provider's limit arrives after minutes of OpenClaw's own retries:
-    // asking again within seconds only starts those minutes over, so everyone waits longer.
-    if (outcome.provider) {
-      if (!sameBurst) this.pause(now + providerPauseMs(n, this.providerPauseMs, this.random));
-      this.pauseCause = 'provider';
-    } else if (outcome.retryAfterMs !== null) this.pause(now + outcome.retryAfterMs);
-    else if (!sameBurst) {
-      this.pause(now + retryDelayMs(n, this.random, this.backoffBaseMs, this.backoffCapMs));
-    }
-  }
-
-  /** No new grants to anyone until `until`; a later 429 can only lengthen the pause. */
-  private pause(until: number): void {
-    const now = Date.now();
-    if (until <= now || (this.pausedUntil !== null && until <= this.pausedUntil)) return;
-    if (this.pausedUntil === null) {
-      this.pauseBegan = now;
-      this.pauseCause = 'gateway';
-      void this.bottleneck.incrementReservoir(-PAUSE_OFFSET);
-    }
-    this.pausedUntil = until;
-    clearTimeout(this.pauseTimer);
-    // setTimeout fires at once past 2^31-1 ms; a longer Retry-After is re-armed by resume().
-    this.pauseTimer = setTimeout(() => this.resume(), Math.min(until - now, MAX_TIMER_MS));
-    this.pauseTimer.unref();
-    this.changed();
-  }
-
-  private resume(): void {
-    const until = this.pausedUntil ?? 0;
-    if (until > Date.now()) {
-      this.pauseTimer = setTimeout(() => this.resume(), Math.min(until - Date.now(), MAX_TIMER_MS));
-      this.pauseTimer.unref();
-      return;
-    }
-    this.pausedUntil = null;
-    this.pauseCause = null;
-    this.pauseTimer = undefined;
-    void this.bottleneck.incrementReservoir(PAUSE_OFFSET);
-    for (const wake of this.pauseWaiters.splice(0)) wake();
-    this.changed();
   }
 
   /** Gives back every unit whose window has passed, then waits for the next one. */

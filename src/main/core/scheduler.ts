@@ -1,8 +1,7 @@
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
 import type { TaskSummary } from '../../shared/monitor.ts';
-import type { Lane, TaskPhase, TaskView } from '../../shared/task.ts';
-import type { UpstreamBudget } from './call-grants.ts';
-import { CallGrants } from './call-grants.ts';
+import type { TaskPhase, TaskView } from '../../shared/task.ts';
+import { CallGrants, type UpstreamBudget } from './call-grants.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import type { Failure, RunOutcome } from './run-outcome.ts';
 import { failureOutcome } from './run-outcome.ts';
@@ -10,12 +9,13 @@ import type { CoreSettings } from './settings.ts';
 import type { StorageGuard } from './storage-guard.ts';
 import type { TaskStore } from './task-store.ts';
 import { RunResults } from './run-results.ts';
-import type { JobRef, PooledWorker, WorkerReport } from './worker-pool.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { WorkerPool, type JobRef, type PooledWorker, type WorkerReport } from './worker-pool.ts';
 import { WakeTimer } from './wake-timer.ts';
 import type { ToolCallStore } from './tool-runs.ts';
 import { ToolRuns } from './tool-runs.ts';
 import { callPriority, runMessage } from './run-job.ts';
+import { RunTable } from './run-table.ts';
+import { liveSummary, liveView, type RunMemory } from './live-view.ts';
 import type { SpawnWorker } from './worker-port.ts';
 
 export interface SchedulerOptions {
@@ -43,13 +43,8 @@ export class Scheduler {
   private readonly grants: CallGrants;
   private readonly tools: ToolRuns;
   private readonly results: RunResults;
-  /** Conversation and lane of each running task, so a delta needs no database read. */
-  private readonly runs = new Map<
-    string,
-    { conversationId: string; lane: Lane; phase?: TaskPhase; streaming?: boolean }
-  >();
-  /** Runs handed out that have not asked for their first slot yet: they will, any moment. */
-  private readonly awaitingFirstCall = new Set<string>();
+  /** Conversation, lane and phase of each running task, so a delta needs no database read. */
+  private readonly runs = new RunTable();
   /** The conversation the user is looking at goes first within its lane. */
   private focused: string | null = null;
   private readonly waker = new WakeTimer(() => this.pump());
@@ -73,7 +68,7 @@ export class Scheduler {
       const s = settings();
       return {
         size: s.workerCount,
-        parked: this.waitingForUser(),
+        parked: this.runs.waitingForUser(),
         heartbeatTimeoutMs: s.heartbeatTimeoutMs,
         memoryLimitBytes: s.workerMemoryLimitBytes,
         abortGraceMs: s.abortGraceMs,
@@ -108,7 +103,7 @@ export class Scheduler {
       }
       // Tasks wait in our own priority-ordered queue until the shared budget has room.
       const delay = this.opts.budget.dispatchDelayMs(
-        this.awaitingFirstCall.size + this.grants.waiting(),
+        this.runs.awaitingFirstCall() + this.grants.waiting(),
       );
       if (delay > 0) {
         this.waker.in(delay);
@@ -120,11 +115,7 @@ export class Scheduler {
       if (!claimed) return;
       const job: JobRef = { taskId: claimed.id, attempt: claimed.attempt };
       this.output.start(claimed.id, claimed.attempt);
-      // A cut turn is first looked up in OpenClaw's transcript (see Job.resume).
-      const phase: TaskPhase | undefined = claimed.resume ? 'recovering' : undefined;
-      const { conversationId, lane } = claimed;
-      this.runs.set(claimed.id, { conversationId, lane, ...(phase ? { phase } : {}) });
-      this.awaitingFirstCall.add(claimed.id);
+      this.runs.start(claimed);
       this.emitTask(claimed.id);
       this.pool.assign(worker, job, runMessage(claimed, this.opts.settings()));
     }
@@ -177,37 +168,25 @@ export class Scheduler {
 
   /** A stored view with what only memory knows of a running task: its text and phase. */
   live(task: TaskView): TaskView {
-    const unsaved = this.results.view(task);
-    if (unsaved) return unsaved;
-    const output = this.output.text(task.id);
-    const phase = this.runs.get(task.id)?.phase;
-    if (output === undefined && phase === undefined) return task;
-    const pending = this.tools.pendingFor(task.id);
-    return {
-      ...task,
-      output: output ?? task.output,
-      // This run's own text replaced what a cut run left.
-      ...(output !== undefined ? { outputInterrupted: false } : {}),
-      ...(phase ? { phase } : {}),
-      ...(pending ? { pendingApproval: pending } : {}),
-    };
+    return liveView(task, this.memory());
   }
 
   /** A monitor row with what only memory knows: text so far and phase. */
   liveSummary(t: TaskSummary): TaskSummary {
-    const unsaved = this.results.summary(t);
-    if (unsaved) return unsaved;
-    const output = this.output.text(t.id);
-    const phase = this.runs.get(t.id)?.phase;
-    if (output === undefined && phase === undefined) return t;
-    return { ...t, outputChars: output?.length ?? t.outputChars, ...(phase ? { phase } : {}) };
+    return liveSummary(t, this.memory());
+  }
+
+  private memory(): RunMemory {
+    return {
+      results: this.results,
+      text: (taskId) => this.output.text(taskId),
+      phase: (taskId) => this.runs.get(taskId)?.phase,
+      pendingApproval: (taskId) => this.tools.pendingFor(taskId),
+    };
   }
 
   private setPhase(taskId: string, phase: TaskPhase | undefined): void {
-    const run = this.runs.get(taskId);
-    if (!run || run.phase === phase) return;
-    run.phase = phase;
-    this.emitTask(taskId);
+    if (this.runs.setPhase(taskId, phase)) this.emitTask(taskId);
   }
 
   /** The user's answer to a tool call waiting for approval (see ToolRuns). */
@@ -229,7 +208,7 @@ export class Scheduler {
     }
     switch (message.type) {
       case 'acquire': {
-        this.awaitingFirstCall.delete(job.taskId);
+        this.runs.asked(job.taskId);
         this.setPhase(job.taskId, 'waiting_for_rate_limit');
         const priority = callPriority(this.runs.get(job.taskId), this.focused);
         this.grants.acquire(message, priority, (m) => {
@@ -252,7 +231,7 @@ export class Scheduler {
       }
       case 'tool': {
         const call = this.tools.record(job, message, Date.now());
-        const conversationId = this.runs.get(job.taskId)?.conversationId ?? '';
+        const conversationId = this.runs.conversationOf(job.taskId);
         this.opts.emit({ type: 'tool', taskId: job.taskId, conversationId, call });
         return this.setPhase(job.taskId, undefined);
       }
@@ -273,17 +252,12 @@ export class Scheduler {
   private onDelta(job: JobRef, text: string): void {
     const offset = this.output.append(job.taskId, job.attempt, text);
     if (offset === undefined) return; // aborted: the task has moved on
-    const run = this.runs.get(job.taskId);
-    if (run?.phase) {
-      run.phase = undefined; // streaming: the text says it
-      this.grants.reached(job.taskId, job.attempt);
-    }
-    if (run && !run.streaming) {
-      // The run's first text: a whole snapshot, since it replaces what a cut run had shown.
-      run.streaming = true;
-      return this.emitTask(job.taskId);
-    }
-    const conversationId = run?.conversationId ?? '';
+    // Streaming: the text says it, the phase is over.
+    const { hadPhase, first } = this.runs.text(job.taskId);
+    if (hadPhase) this.grants.reached(job.taskId, job.attempt);
+    // The run's first text: a whole snapshot, since it replaces what a cut run had shown.
+    if (first) return this.emitTask(job.taskId);
+    const conversationId = this.runs.conversationOf(job.taskId);
     this.opts.emit({ type: 'delta', taskId: job.taskId, conversationId, offset, text });
   }
 
@@ -312,16 +286,9 @@ export class Scheduler {
   /** The run is over for us: its text flushed, its budget slots given back. */
   private forget(job: JobRef): void {
     this.output.finish(job.taskId);
-    this.runs.delete(job.taskId);
-    this.awaitingFirstCall.delete(job.taskId);
+    this.runs.drop(job.taskId);
     this.grants.dropRun(job.taskId, job.attempt);
     this.tools.drop(job.taskId);
-  }
-
-  private waitingForUser(): number {
-    let parked = 0;
-    for (const run of this.runs.values()) if (run.phase === 'waiting_approval') parked += 1;
-    return parked;
   }
 
   private wakeForBackoff(): void {

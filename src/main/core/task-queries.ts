@@ -138,21 +138,6 @@ export class TaskQueries extends SqlStore {
     });
   }
 
-  /** Place in line (1 = next) of each queued task given; others are left out. */
-  queuePositions(taskIds: readonly string[]): { taskId: string; position: number }[] {
-    const statement = this.prepare(
-      `SELECT t.id AS taskId, 1 + (SELECT COUNT(*) FROM tasks q WHERE q.state = 'queued'
-         AND (q.priority < t.priority OR (q.priority = t.priority AND q.id < t.id))) AS position
-       FROM tasks t WHERE t.id = ? AND t.state = 'queued'`,
-    );
-    const slots: { taskId: string; position: number }[] = [];
-    for (const id of taskIds) {
-      const row = statement.get(id) as { taskId: string; position: number } | undefined;
-      if (row) slots.push(row);
-    }
-    return slots;
-  }
-
   private get(id: string): TaskView | undefined {
     const row = this.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined;
     return row && taskView(row);

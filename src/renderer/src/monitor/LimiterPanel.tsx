@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { heldBy } from '../components/task-status.ts';
 import { duration, when } from './format.ts';
 import { SAMPLE_COUNT } from './monitor-apply.ts';
 import { useBefore } from '../use-before.ts';
@@ -37,6 +38,8 @@ export function Sparkline({ samples, limit }: { samples: number[]; limit: number
 /** The shared upstream budget: window, concurrency, 429 pause and breaker, with a live chart. */
 export function LimiterPanel() {
   const { t } = useTranslation('monitor');
+  // What holds every queued message, in the words the chat uses (issue 12).
+  const { t: chatT } = useTranslation('chat');
   const upstream = useMonitor((s) => s.upstream);
   const samples = useMonitor((s) => s.samples);
   const paused = useBefore(upstream?.limiter.pausedUntil ?? null);
@@ -48,6 +51,7 @@ export function LimiterPanel() {
     );
   }
   const { limiter, breaker } = upstream;
+  const held = heldBy(upstream, chatT);
   return (
     <section className="monitor-panel" aria-label={t('limiter.label')} data-testid="limiter">
       <h2>{t('limiter.label')}</h2>
@@ -68,6 +72,11 @@ export function LimiterPanel() {
           {t('limiter.breaker', { state: t(`limiter.breakerState.${breaker.state}`) })}
         </li>
       </ul>
+      {held && (
+        <p role="status" className="monitor-warn" data-testid="limiter-held">
+          {held.charAt(0).toUpperCase() + held.slice(1)}
+        </p>
+      )}
       {paused && limiter.pausedUntil !== null && (
         <p role="status" className="monitor-warn" data-testid="limiter-paused">
           {t('limiter.pausedUntil', { when: when(limiter.pausedUntil) })}

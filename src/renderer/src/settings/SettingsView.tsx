@@ -126,6 +126,19 @@ function SettingsForm({ settings }: { settings: StoredSettings }) {
         </div>
       </Section>
 
+      <Section title={t('sections.waits')}>
+        <p className="field-hint">{t('hints.waits')}</p>
+        <div className="field-grid">
+          {numberField(
+            'waitGatewayInteractive',
+            t('fields.waitGateway', { lane: t('lanes.interactive') }),
+          )}
+          {numberField('waitGatewayShort', t('fields.waitGateway', { lane: t('lanes.short') }))}
+          {numberField('waitGatewayLong', t('fields.waitGateway', { lane: t('lanes.long') }))}
+          {numberField('waitRateLimit', t('fields.waitRateLimit'))}
+        </div>
+      </Section>
+
       <Section title={t('sections.retention')}>
         {numberField('retentionDays', t('fields.retentionDays'))}
       </Section>

@@ -38,6 +38,10 @@ export const NUMBER_FIELDS = {
   longStall: { path: ['lanes', 'long', 'stallMs'], scale: MINUTE },
   retentionDays: { path: ['retentionDays'], scale: 1 },
   cacheTtlMinutes: { path: ['responseCache', 'ttlMs'], scale: MINUTE },
+  waitGatewayInteractive: { path: ['waitCaps', 'gatewayMs', 'interactive'], scale: MINUTE },
+  waitGatewayShort: { path: ['waitCaps', 'gatewayMs', 'short'], scale: MINUTE },
+  waitGatewayLong: { path: ['waitCaps', 'gatewayMs', 'long'], scale: MINUTE },
+  waitRateLimit: { path: ['waitCaps', 'rateLimitMs'], scale: MINUTE },
   guardMemoryMb: { path: ['guard', 'memoryMb'], scale: 1 },
   guardFreeDiskMb: { path: ['guard', 'freeDiskMb'], scale: 1 },
 } as const satisfies Record<string, NumberField>;
