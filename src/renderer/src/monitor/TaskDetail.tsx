@@ -135,9 +135,9 @@ export function TaskDetail() {
       </header>
       <p className="monitor-facts">
         <span className="monitor-state" data-testid="detail-state" data-state={task.state}>
-          {t(`state.${task.state}`)}
+          {t(`words:state.${task.state}`)}
         </span>
-        {task.phase && <span> · {t(`phase.${task.phase}`)}</span>}
+        {task.phase && <span> · {t(`words:phase.${task.phase}`)}</span>}
         <span> · {t(`lane.${task.lane}`)}</span>
         <span data-testid="detail-attempts">
           {' · '}

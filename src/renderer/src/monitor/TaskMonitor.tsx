@@ -36,7 +36,7 @@ function Filters() {
         </option>
         {STATES.map((s) => (
           <option key={s} value={s}>
-            {t(`state.${s}`)}
+            {t(`words:state.${s}`)}
           </option>
         ))}
       </select>

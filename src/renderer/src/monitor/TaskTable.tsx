@@ -47,9 +47,9 @@ function useLabels(): Labels {
     const map = <K extends string>(keys: readonly K[], prefix: string): Record<K, string> =>
       Object.fromEntries(keys.map((k) => [k, t(`${prefix}.${k}` as string)])) as Record<K, string>;
     return {
-      state: map(TaskStateSchema.options, 'state'),
+      state: map(TaskStateSchema.options, 'words:state'),
       lane: map(LaneSchema.options, 'lane'),
-      phase: map(TaskPhaseSchema.options, 'phase'),
+      phase: map(TaskPhaseSchema.options, 'words:phase'),
       none: t('progress.none'),
       chars: t('progress.charsUnit'),
     };
