@@ -10,6 +10,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { useChat } from '../store/context.tsx';
 import { EARLIER_ROW_PX, EarlierMessages } from './EarlierMessages.tsx';
+import { EmptyState } from './EmptyState.tsx';
 import { Message } from './Message.tsx';
 
 const NO_IDS: string[] = [];
@@ -152,7 +153,7 @@ export function MessageList() {
           <EarlierMessages conversationId={currentId} status={earlierStatus} top={EDGE_PX} />
         ) : null}
         {empty ? (
-          <p className="empty">{t('messages.empty')}</p>
+          <EmptyState />
         ) : (
           <div
             className="messages-window"

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ToolCallView } from '../../../shared/task.ts';
+import { useUi } from '../store/ui-store.ts';
 
 /** How many lines of a result show before "show all". */
 const PREVIEW_LINES = 3;
@@ -20,6 +21,20 @@ function Result({ text, ns }: { text: string; ns: 'chat' | 'monitor' }) {
       </summary>
       <pre className="tool-call-result">{text}</pre>
     </details>
+  );
+}
+
+/** The model asked for a tool while ClawDesk's tools are off: say so, and where to turn them on. */
+function ToolsOffNote() {
+  const { t } = useTranslation('words');
+  const openSettings = useUi((s) => s.openSettings);
+  return (
+    <p className="tool-call-off" data-testid="tools-off">
+      {t('toolsOff')}{' '}
+      <button type="button" className="link-button" onClick={() => openSettings('tools')}>
+        {t('toolsOffLink')}
+      </button>
+    </p>
   );
 }
 
@@ -51,7 +66,7 @@ export function ToolCallItems({
               {call.ok ? t('tools.ok') : t('tools.failed')}
             </span>
           </div>
-          <Result text={call.result} ns={ns} />
+          {call.decision === 'tools_off' ? <ToolsOffNote /> : <Result text={call.result} ns={ns} />}
         </li>
       ))}
     </ul>

@@ -38,7 +38,7 @@ export interface ChatState extends ChatData {
    * loaded); null on failure.
    */
   readHistory(conversationId: string): Promise<TaskView[] | null>;
-  /** Retry, cancel or resume one message; a refusal ("cannot retry a succeeded task") becomes the notice. */
+  /** Retry, cancel, pause or resume one message; a refusal ("cannot retry a succeeded task") becomes the notice. */
   act(action: TaskAction, taskId: string): Promise<void>;
   /** The user's answer to a tool call waiting for approval; a refusal becomes the notice. */
   approve(taskId: string, toolCallId: string, approved: boolean): Promise<boolean>;
@@ -47,12 +47,13 @@ export interface ChatState extends ChatData {
   dismissNotice(): void;
 }
 
-export type TaskAction = 'retry' | 'cancel' | 'resume';
+export type TaskAction = 'retry' | 'cancel' | 'resume' | 'pause';
 
 const ACTION_METHOD = {
   retry: 'tasks.retry',
   cancel: 'tasks.cancel',
   resume: 'tasks.resume',
+  pause: 'tasks.pause',
 } as const;
 
 /** The slots we already hold are kept when unchanged, so their messages do not re-render. */

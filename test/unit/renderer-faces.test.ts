@@ -1,0 +1,68 @@
+/**
+ * Issue 14's pure renderer helpers under Node: the sidebar's date groups and search, the
+ * composer's size check on a paste or drop, a code block's language.
+ */
+import { describe, expect, test } from 'vitest';
+import { createElement } from 'react';
+import { MAX_INPUT_CHARS } from '../../src/shared/task.ts';
+import {
+  dateGroup,
+  groupConversations,
+} from '../../src/renderer/src/components/conversation-groups.ts';
+import { checkAddition, megabytes } from '../../src/renderer/src/components/paste-size.ts';
+import { languageOf } from '../../src/renderer/src/components/code-language.ts';
+import { conversation } from '../helpers/renderer-scripted-api.ts';
+
+const NOW = new Date(2026, 5, 15, 10, 0, 0).getTime();
+const at = (days: number, hours = 0): number => NOW - days * 86_400_000 - hours * 3_600_000;
+
+describe('conversation list', () => {
+  test('groups by local calendar day: today, yesterday, 7 days, 30 days, older', () => {
+    expect(dateGroup(at(0, 9), NOW)).toBe('today');
+    // 10:00 minus 11 h is yesterday evening, not "today".
+    expect(dateGroup(at(0, 11), NOW)).toBe('yesterday');
+    expect(dateGroup(at(3), NOW)).toBe('week');
+    expect(dateGroup(at(20), NOW)).toBe('month');
+    expect(dateGroup(at(90), NOW)).toBe('older');
+  });
+
+  test('groups in order, newest first inside each; search keeps titles holding every word', () => {
+    const list = [
+      { ...conversation('a', at(40)), title: 'Release notes draft' },
+      { ...conversation('b', at(0, 1)), title: 'Rate limiter question' },
+      { ...conversation('c', at(0, 2)), title: 'Release checklist' },
+      { ...conversation('d', at(1)), title: 'Holiday plan' },
+    ];
+    const groups = groupConversations(list, '', NOW);
+    expect(groups.map((g) => [g.group, g.conversations.map((c) => c.id)])).toEqual([
+      ['today', ['b', 'c']],
+      ['yesterday', ['d']],
+      ['older', ['a']],
+    ]);
+    const found = groupConversations(list, '  RELEASE  notes ', NOW);
+    expect(found.flatMap((g) => g.conversations.map((c) => c.id))).toEqual(['a']);
+    expect(groupConversations(list, 'nothing like it', NOW)).toEqual([]);
+  });
+});
+
+describe('composer size check', () => {
+  test('refuses from the sizes alone when draft and addition exceed one message', () => {
+    expect(checkAddition(0, MAX_INPUT_CHARS).ok).toBe(true);
+    expect(checkAddition(1, MAX_INPUT_CHARS)).toEqual({
+      ok: false,
+      size: MAX_INPUT_CHARS + 1,
+      limit: MAX_INPUT_CHARS,
+    });
+    expect(megabytes(11 * 1024 * 1024)).toBe('11.0 MB');
+    expect(megabytes(MAX_INPUT_CHARS)).toBe('10.0 MB');
+  });
+});
+
+describe('code block', () => {
+  test('reads the language from the code element, null without one', () => {
+    expect(languageOf(createElement('code', { className: 'hljs language-ts' }))).toBe('ts');
+    expect(languageOf([createElement('code', { className: 'language-c++' })])).toBe('c++');
+    expect(languageOf(createElement('code', {}))).toBeNull();
+    expect(languageOf('text')).toBeNull();
+  });
+});
