@@ -79,7 +79,7 @@ test('queued messages show their place and an ETA; the strip shows the window fu
     // The gateway stays silent for a second before the first word: that is the phase shown.
     await expect
       .poll(() => third!.getByTestId('state').textContent(), { intervals: [50] })
-      .toBe('Waiting for the gateway…');
+      .toBe('Model thinking…');
   });
 
   await test.step('the strip shows the window full', async () => {

@@ -95,6 +95,10 @@ describe('what a message says', () => {
     );
     const gateway = upstreamStatus({ pausedUntil: at, pauseCause: 'gateway' });
     expect(pauseText(gateway.limiter)).toBe('Paused until 14:05:30 after a 429');
+    // The gateway's own Retry-After is counted in the ETA, which the message keeps saying.
+    expect(queuedText(slot(2, 60_000), gateway, englishChat, now)).toBe(
+      'Queued — #2, starts in about 1 min (40/min)',
+    );
     // A pause that is over says nothing.
     expect(queuedText(slot(2, 0), provider, englishChat, at + 1)).toBe(
       'Queued — #2, starts now (40/min)',

@@ -98,7 +98,9 @@ function waitOf(
     const ahead = slot.turnAhead ?? 1;
     return ahead > 1 ? t('words:wait.turnMany', { count: ahead }) : t('words:wait.turnOne');
   }
-  if (limiter.pausedUntil !== null && limiter.pausedUntil > now) return pauseText(limiter, t);
+  // The provider's own limit is worth naming; a gateway's Retry-After is in the ETA already.
+  const pausedByProvider = limiter.pauseCause === 'provider' && (limiter.pausedUntil ?? 0) > now;
+  if (pausedByProvider) return pauseText(limiter, t);
   return null;
 }
 

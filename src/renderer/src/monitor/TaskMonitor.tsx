@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LaneSchema, TaskStateSchema, type Lane, type TaskState } from '../../../shared/task.ts';
+import { Pause, Play } from 'lucide-react';
 import { StorageBanner } from '../storage/StorageBanner.tsx';
+import { Button, Input, Select } from '../ui/index.ts';
 import { useUi } from '../store/ui-store.ts';
 import { LimiterPanel } from './LimiterPanel.tsx';
 import { ResourcePanel } from './ResourcePanel.tsx';
@@ -26,35 +28,25 @@ function Filters() {
   }, [search, setFilter]);
   return (
     <div role="search" aria-label={t('filters.label')} className="monitor-filters">
-      <select
+      <Select
         aria-label={t('filters.state')}
         value={filter.states[0] ?? ''}
-        onChange={(e) => setFilter({ states: e.target.value ? [e.target.value as TaskState] : [] })}
-      >
-        <option value="">
-          {t('filters.state')}: {t('filters.any')}
-        </option>
-        {STATES.map((s) => (
-          <option key={s} value={s}>
-            {t(`words:state.${s}`)}
-          </option>
-        ))}
-      </select>
-      <select
+        options={[
+          { value: '', label: `${t('filters.state')}: ${t('filters.any')}` },
+          ...STATES.map((s) => ({ value: s, label: t(`words:state.${s}`) })),
+        ]}
+        onChange={(v) => setFilter({ states: v ? [v as TaskState] : [] })}
+      />
+      <Select
         aria-label={t('filters.lane')}
         value={filter.lanes[0] ?? ''}
-        onChange={(e) => setFilter({ lanes: e.target.value ? [e.target.value as Lane] : [] })}
-      >
-        <option value="">
-          {t('filters.lane')}: {t('filters.any')}
-        </option>
-        {LANES.map((l) => (
-          <option key={l} value={l}>
-            {t(`lane.${l}`)}
-          </option>
-        ))}
-      </select>
-      <input
+        options={[
+          { value: '', label: `${t('filters.lane')}: ${t('filters.any')}` },
+          ...LANES.map((l) => ({ value: l, label: t(`lane.${l}`) })),
+        ]}
+        onChange={(v) => setFilter({ lanes: v ? [v as Lane] : [] })}
+      />
+      <Input
         type="search"
         aria-label={t('filters.search')}
         placeholder={t('filters.searchPlaceholder')}
@@ -76,12 +68,12 @@ function Bulk() {
   };
   return (
     <div className="monitor-bulk">
-      <button type="button" onClick={() => void run('pauseAll')}>
+      <Button icon={<Pause size={14} aria-hidden="true" />} onClick={() => void run('pauseAll')}>
         {t('bulk.pauseAll')}
-      </button>
-      <button type="button" onClick={() => void run('resumeAll')}>
+      </Button>
+      <Button icon={<Play size={14} aria-hidden="true" />} onClick={() => void run('resumeAll')}>
         {t('bulk.resumeAll')}
-      </button>
+      </Button>
       <span role="status" className="monitor-bulk-done" data-testid="bulk-result">
         {done}
       </span>
@@ -97,9 +89,9 @@ function Notice() {
   return (
     <div role="alert" className="monitor-notice">
       {notice}{' '}
-      <button type="button" onClick={dismiss}>
+      <Button size="sm" onClick={dismiss}>
         {t('dismiss')}
-      </button>
+      </Button>
     </div>
   );
 }
