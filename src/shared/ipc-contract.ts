@@ -10,6 +10,7 @@ import { QueueSlotSchema, UpstreamStatusSchema } from './upstream.ts';
 import { ResourcesSchema, TaskListParamsSchema, TaskSummarySchema } from './monitor.ts';
 import { SettingsPatchSchema, SettingsViewSchema } from './settings.ts';
 import { StorageProblemSchema } from './storage.ts';
+import { GatewayCheckParamsSchema, GatewayCheckSchema } from './gateway-check.ts';
 
 const taskRef = z.object({ taskId: z.string().min(1).max(64) }).strict();
 
@@ -119,6 +120,12 @@ export const apiContract = {
     params: z.object({ taskIds: z.array(z.string().min(1).max(64)).max(500) }).strict(),
     result: z.array(QueueSlotSchema),
   },
+  /**
+   * "Test connection": asks the gateway (`GET /v1/models`, then an empty chat request that
+   * OpenClaw refuses without running anything) whether it answers, takes the token, serves
+   * its OpenAI-compatible endpoint and knows the agent. Also lists the gateway's agents.
+   */
+  'gateway.check': { params: GatewayCheckParamsSchema, result: GatewayCheckSchema },
   /** The conversation on screen: its tasks go first within their lane. */
   'ui.focus': {
     params: z.object({ conversationId: z.string().min(1).max(64).nullable() }).strict(),

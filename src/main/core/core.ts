@@ -7,6 +7,7 @@ import { ApiRefusal, dispatch } from './api-dispatcher.ts';
 import { chatHandlers } from './chat-handlers.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { Db } from './database.ts';
+import { gatewayHandlers } from './gateway-handlers.ts';
 import { monitorHandlers, resourceProbe } from './monitor-handlers.ts';
 import { openStorage } from './open-storage.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -190,6 +191,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     },
     ...monitorHandlers(store, scheduler),
     ...settingsHandlers(settingsDeps),
+    ...gatewayHandlers(settings),
     'system.resources': resourceProbe(dataDir, scheduler),
     'storage.status': () => ({ problem: storage.problem() }),
   };
