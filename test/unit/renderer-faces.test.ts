@@ -12,6 +12,9 @@ import {
 import { checkAddition, megabytes } from '../../src/renderer/src/components/paste-size.ts';
 import { languageOf } from '../../src/renderer/src/components/code-language.ts';
 import { conversation } from '../helpers/renderer-scripted-api.ts';
+import { sectionOf } from '../../src/renderer/src/settings/sections.ts';
+import { checkText } from '../../src/renderer/src/settings/check-text.ts';
+import { i18next } from '../../src/renderer/src/i18n/index.ts';
 
 const NOW = new Date(2026, 5, 15, 10, 0, 0).getTime();
 const at = (days: number, hours = 0): number => NOW - days * 86_400_000 - hours * 3_600_000;
@@ -64,5 +67,39 @@ describe('code block', () => {
     expect(languageOf([createElement('code', { className: 'language-c++' })])).toBe('c++');
     expect(languageOf(createElement('code', {}))).toBeNull();
     expect(languageOf('text')).toBeNull();
+  });
+});
+
+describe('settings', () => {
+  test('every field belongs to the section the side navigation marks', () => {
+    expect(sectionOf('gatewayUrl')).toBe('connection');
+    expect(sectionOf('token')).toBe('connection');
+    expect(sectionOf('longStall')).toBe('timeouts');
+    expect(sectionOf('cacheTtlMinutes')).toBe('retention');
+    expect(sectionOf('toolPolicies')).toBe('tools');
+    expect(sectionOf('language')).toBe('appearance');
+    expect(sectionOf('workerCount')).toBe('limits');
+  });
+
+  test('Test connection words each finding, naming the config key for a disabled endpoint', () => {
+    const t = i18next.getFixedT('en', 'settings');
+    const base = {
+      ok: false,
+      url: 'http://127.0.0.1:18790',
+      agentId: 'main',
+      status: 404,
+      reason: null,
+      agents: [],
+    };
+    expect(checkText({ ...base, problem: 'endpoint_disabled' }, t)).toContain(
+      'gateway.http.endpoints.chatCompletions.enabled',
+    );
+    expect(
+      checkText({ ...base, problem: 'unknown_agent', agentId: 'x', agents: ['main', 'ops'] }, t),
+    ).toBe('The gateway has no agent “x”. It serves: main, ops.');
+    const zh = i18next.getFixedT('zh-CN', 'settings');
+    expect(checkText({ ...base, problem: 'unauthorized', status: 401 }, zh)).toContain(
+      '拒绝了令牌',
+    );
   });
 });
