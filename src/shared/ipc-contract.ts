@@ -70,6 +70,14 @@ export const apiContract = {
           .refine((t) => t.length <= MAX_INPUT_CHARS, 'message is larger than 10 MB'),
         /** Chat messages default to `interactive`; "run as background task" sends `long`. */
         lane: LaneSchema.optional(),
+        /**
+         * The agent of a conversation this message starts (from the gateway's list); refused
+         * with a conversationId, whose agent was chosen when it started.
+         */
+        agentId: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'agent id: letters, digits, "_", "." or "-"')
+          .optional(),
       })
       .strict(),
     result: z.object({ conversation: ConversationViewSchema, task: TaskViewSchema }),

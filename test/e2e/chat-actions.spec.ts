@@ -21,6 +21,7 @@ let server: HeadlessProcess;
 
 test.beforeAll(async () => {
   gateway = await startFakeGateway({
+    agents: ['main', 'research'],
     chunkDelayMs: 20,
     reply: (text) =>
       text.includes('slow')
@@ -189,4 +190,33 @@ test('conversations are grouped by date and can be searched', async ({ page }) =
   await search.fill('no such conversation here');
   await expect(chat.conversations).toHaveCount(0);
   await expect(page.getByTestId('conversation-none')).toHaveText('No conversation matches.');
+});
+
+test('a new chat picks one of the gateway’s agents; the chat keeps it and the monitor filters by it', async ({
+  page,
+}) => {
+  const chat = await open(page);
+  await chat.newChat.click();
+  const picker = page.getByRole('combobox', { name: 'Agent for this chat' });
+  await expect(picker.locator('option')).toHaveText(['main (default)', 'research']);
+  await picker.selectOption('research');
+  await chat.send('ask the research agent');
+  const message = chat.message('ask the research agent');
+  await expect(message).toHaveAttribute('data-state', 'succeeded');
+  await expect(page.getByTestId('agent-badge')).toHaveText('Agent: research');
+  const request = gateway.chatRequests().at(-1);
+  expect(request?.headers['x-openclaw-agent-id']).toBe('research');
+  expect((request?.body as { model?: string }).model).toBe('openclaw/research');
+
+  await page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('button', { name: 'Tasks' })
+    .click();
+  const rows = page
+    .getByRole('grid', { name: 'Task list' })
+    .locator('.monitor-scroll [role="row"]');
+  await expect.poll(() => rows.count()).toBeGreaterThan(1);
+  await page.getByRole('combobox', { name: 'Agent' }).selectOption('research');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('ask the research agent');
 });

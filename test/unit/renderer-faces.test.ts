@@ -11,7 +11,14 @@ import {
 } from '../../src/renderer/src/components/conversation-groups.ts';
 import { checkAddition, megabytes } from '../../src/renderer/src/components/paste-size.ts';
 import { languageOf } from '../../src/renderer/src/components/code-language.ts';
-import { conversation } from '../helpers/renderer-scripted-api.ts';
+import {
+  conversation,
+  manualFrames,
+  scriptedApi,
+  settle,
+  task,
+} from '../helpers/renderer-scripted-api.ts';
+import { createChatStore } from '../../src/renderer/src/store/chat-store.ts';
 import { sectionOf } from '../../src/renderer/src/settings/sections.ts';
 import { checkText } from '../../src/renderer/src/settings/check-text.ts';
 import { i18next } from '../../src/renderer/src/i18n/index.ts';
@@ -101,5 +108,41 @@ describe('settings', () => {
     expect(checkText({ ...base, problem: 'unauthorized', status: 401 }, zh)).toContain(
       '拒绝了令牌',
     );
+  });
+});
+
+describe('new chat with an agent', () => {
+  test('the gateway’s agents are read; the picked one goes with the message that starts it', async () => {
+    const sent: unknown[] = [];
+    const { api } = scriptedApi({
+      'conversations.list': () => [],
+      'gateway.check': () => ({
+        ok: true,
+        problem: null,
+        url: 'http://g',
+        agentId: 'main',
+        status: 200,
+        reason: null,
+        agents: ['main', 'research'],
+      }),
+      'chat.send': (params) => {
+        sent.push(params);
+        const c = { ...conversation('c9'), agentId: params.agentId ?? null };
+        return { conversation: c, task: task('t9', { conversationId: 'c9' }) };
+      },
+    });
+    const frames = manualFrames();
+    const store = createChatStore(api, frames.schedule);
+    await settle();
+    expect(store.getState().agents).toEqual(['main', 'research']);
+    store.getState().setNewAgent('research');
+    await store.getState().send('hello');
+    expect(sent[0]).toEqual({ text: 'hello', agentId: 'research' });
+    // In the conversation it started, later messages name no agent: it keeps its own.
+    await store.getState().send('again');
+    expect(sent[1]).toEqual({ conversationId: 'c9', text: 'again' });
+    // "New chat" goes back to the settings' agent.
+    store.getState().newChat();
+    expect(store.getState().newAgent).toBeNull();
   });
 });

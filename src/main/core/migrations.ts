@@ -72,4 +72,8 @@ export const migrations: readonly string[] = [
     filler BLOB NOT NULL
   );
   `,
+  // 6: the agent each conversation talks to (issue 14); NULL = the agent in the settings
+  `
+  ALTER TABLE conversations ADD COLUMN agent_id TEXT;
+  `,
 ];

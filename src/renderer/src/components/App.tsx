@@ -9,6 +9,7 @@ import { applyLanguage } from '../i18n/index.ts';
 import { useChat } from '../store/context.tsx';
 import { noticeText } from '../store/notice.ts';
 import { useUi } from '../store/ui-store.ts';
+import { AgentBadge } from './AgentBadge.tsx';
 import { Composer } from './Composer.tsx';
 import { ExportButton } from './ExportButton.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -69,6 +70,7 @@ function ChatView() {
     <main className="chat">
       <header className="chat-head">
         <Title />
+        <AgentBadge />
         <ExportButton />
       </header>
       <StorageBanner />

@@ -4,6 +4,7 @@ import { LaneSchema, TaskStateSchema, type Lane, type TaskState } from '../../..
 import { Pause, Play } from 'lucide-react';
 import { StorageBanner } from '../storage/StorageBanner.tsx';
 import { Button, Input, Select } from '../ui/index.ts';
+import { useChat } from '../store/context.tsx';
 import { useUi } from '../store/ui-store.ts';
 import { LimiterPanel } from './LimiterPanel.tsx';
 import { ResourcePanel } from './ResourcePanel.tsx';
@@ -20,6 +21,7 @@ function Filters() {
   const { t } = useTranslation('monitor');
   const filter = useMonitor((s) => s.filter);
   const setFilter = useMonitor((s) => s.setFilter);
+  const agents = useChat((s) => s.agents);
   const [search, setSearch] = useState(filter.search);
   useEffect(() => {
     if (search === monitorStore().getState().filter.search) return;
@@ -46,6 +48,17 @@ function Filters() {
         ]}
         onChange={(v) => setFilter({ lanes: v ? [v as Lane] : [] })}
       />
+      {agents.length > 1 && (
+        <Select
+          aria-label={t('filters.agent')}
+          value={filter.agents[0] ?? ''}
+          options={[
+            { value: '', label: `${t('filters.agent')}: ${t('filters.any')}` },
+            ...agents.map((a) => ({ value: a, label: a })),
+          ]}
+          onChange={(v) => setFilter({ agents: v ? [v] : [] })}
+        />
+      )}
       <Input
         type="search"
         aria-label={t('filters.search')}

@@ -20,6 +20,13 @@ export interface ChatState extends ChatData {
   positions: Record<string, QueueSlot>;
   /** Conversations whose older page is loading, or failed to (see `loadEarlier`). */
   earlierStatus: Record<string, EarlierStatus>;
+  /** The gateway's agents (`GET /v1/models`), for "New chat"; empty until known. */
+  agents: string[];
+  /** The agent the next new conversation talks to; null: the one in the settings. */
+  newAgent: string | null;
+  /** Asks the gateway for its agents again (the list can change while ClawDesk runs). */
+  loadAgents(): void;
+  setNewAgent(agentId: string | null): void;
   select(conversationId: string): void;
   /** Reads the page before the oldest message held (the user scrolled up to it). */
   loadEarlier(conversationId: string): Promise<void>;
@@ -94,6 +101,12 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     language: null,
     positions: {},
     earlierStatus: {},
+    agents: [],
+    newAgent: null,
+    loadAgents,
+    setNewAgent(agentId) {
+      set({ newAgent: agentId });
+    },
     select(conversationId) {
       autoPick = false;
       set({ currentId: conversationId });
@@ -102,11 +115,16 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     loadEarlier: (conversationId) => history.earlier(conversationId),
     newChat() {
       autoPick = false;
-      set({ currentId: null });
+      // A new chat starts with the settings' agent unless the user picks another.
+      set({ currentId: null, newAgent: null });
+      loadAgents();
     },
     async send(text, lane) {
       const known = get().currentId ?? (creating ? await creating : null);
-      const params = known ? { conversationId: known, text } : { text };
+      const agentId = get().newAgent;
+      const params = known
+        ? { conversationId: known, text }
+        : { text, ...(agentId !== null ? { agentId } : {}) };
       const request = api.invoke('chat.send', lane ? { ...params, lane } : params);
       const pending = request.then(
         (r) => r.conversation.id,
@@ -225,6 +243,18 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
       });
   }
 
+  /** The gateway's agents, for the agent picker of a new chat; a failure leaves the list. */
+  function loadAgents(): void {
+    api
+      .invoke('gateway.check', {})
+      .then((check) => {
+        if (check.agents.length > 0) setState({ agents: check.agents });
+      })
+      .catch(() => {
+        // No list: the picker offers only the settings' agent.
+      });
+  }
+
   /** Tells main which conversation is on screen, so its messages go first in their lane. */
   function focus(conversationId: string | null): void {
     api.invoke('ui.focus', { conversationId }).catch(() => {
@@ -282,6 +312,7 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     if (state.currentId !== previous.currentId) focus(state.currentId);
   });
   focus(null);
+  loadAgents();
   loadUpstream();
   loadSettings();
   loadConversations();
