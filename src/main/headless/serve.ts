@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pinnedFromEnv, settingsFromEnv } from '../core/config-from-env.ts';
 import { startHeadless } from './server.ts';
+import { resolveUiToken } from './ui-token.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
       gateway: { type: 'string' },
       agent: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
+      'new-token': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -64,6 +66,14 @@ async function main(): Promise<void> {
   const dataDir = resolve(
     values['data-dir'] ?? process.env.CLAWDESK_DATA_DIR ?? join(homedir(), '.clawdesk'),
   );
+  // Kept in the data folder so a bookmarked URL works after a restart (issue 14).
+  const uiToken = resolveUiToken({
+    dataDir,
+    fromEnv: process.env.CLAWDESK_UI_TOKEN,
+    renew: values['new-token'],
+  });
+  if (uiToken.warning)
+    console.error(`warning: ${uiToken.warning}; the URL works for this run only`);
   const explicit = { gatewayUrl: values.gateway, agentId: values.agent };
   const settings = settingsFromEnv(process.env, explicit);
   const server = await startHeadless({
@@ -73,11 +83,15 @@ async function main(): Promise<void> {
     pinned: pinnedFromEnv(process.env, explicit, settings),
     port,
     host,
-    uiToken: process.env.CLAWDESK_UI_TOKEN,
+    uiToken: uiToken.token,
     extraOrigins,
     log: (line) => console.error(`[clawdesk] ${line}`),
   });
   console.log(`ClawDesk listening on ${server.url}`);
+  if (uiToken.file) {
+    const kept = uiToken.source === 'new' ? 'new page token, kept' : 'page token';
+    console.error(`${kept} in ${uiToken.file} (--new-token replaces it)`);
+  }
   if (extraOrigins.length) console.error(`pages may also come from: ${extraOrigins.join(', ')}`);
   const view = await server.core.dispatch('settings.get', {});
   if (view.ok && !(view.result as { tokenSet: boolean }).tokenSet) {

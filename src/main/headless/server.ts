@@ -11,6 +11,7 @@ import type { CoreSettings } from '../core/settings.ts';
 import { createBridge } from './bridge.ts';
 import { spawnChildWorker } from './child-process-worker.ts';
 import { staticHandler } from './static-files.ts';
+import { withTokenCheck } from './token-check.ts';
 
 export interface HeadlessOptions {
   dataDir: string;
@@ -57,7 +58,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     ...(options.pinned ? { pinned: options.pinned } : {}),
     ...(options.onDatabaseOpen ? { onDatabaseOpen: options.onDatabaseOpen } : {}),
   });
-  const server = createServer(staticHandler(options.rendererDir));
+  const server = createServer(withTokenCheck(staticHandler(options.rendererDir), token));
   let origins: string[] = [];
   const bridge = createBridge({ core, token, allowedOrigins: () => origins, log: options.log });
   server.on('upgrade', bridge.handleUpgrade);

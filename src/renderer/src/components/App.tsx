@@ -9,6 +9,7 @@ import { applyLanguage } from '../i18n/index.ts';
 import { useChat } from '../store/context.tsx';
 import { noticeText } from '../store/notice.ts';
 import { useUi } from '../store/ui-store.ts';
+import { AccessBanner } from './AccessBanner.tsx';
 import { AgentBadge } from './AgentBadge.tsx';
 import { Composer } from './Composer.tsx';
 import { ExportButton } from './ExportButton.tsx';
@@ -86,6 +87,7 @@ export function App() {
   const view = useUi((s) => s.view);
   return (
     <div className="app">
+      <AccessBanner />
       <Sidebar />
       {view === 'chat' && <ChatView />}
       <Suspense fallback={<main className="view-loading" aria-busy="true" />}>
