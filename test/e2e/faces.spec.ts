@@ -162,3 +162,48 @@ test('keyboard only: send, reach a reply’s actions, switch views, open a task'
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('task-output')).toBeVisible();
 });
+
+test('the theme follows the system until the switch pins one, kept after a reload', async ({
+  page,
+}) => {
+  await open(page, 'chat', 'light');
+  const html = page.locator('html');
+  const background = () =>
+    page.evaluate(() => {
+      const g = globalThis as unknown as {
+        document: { body: unknown };
+        getComputedStyle(e: unknown): { backgroundColor: string };
+      };
+      return g.getComputedStyle(g.document.body).backgroundColor;
+    });
+  const light = await background();
+  await expect(html).not.toHaveAttribute('data-theme');
+  const sw = page.getByTestId('theme-switch');
+  await expect(sw).toHaveAccessibleName('Theme: system');
+  await sw.click();
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  await sw.click();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await expect(sw).toHaveAccessibleName('Theme: dark');
+  expect(await background()).not.toBe(light);
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  // Back to following the system, for the specs after this one.
+  await sw.click();
+  await expect(html).not.toHaveAttribute('data-theme');
+});
+
+test('task details: output and prompt are tabs, moved between with the arrow keys', async ({
+  page,
+}) => {
+  await open(page, 'tasks', 'light');
+  const tabs = page.getByRole('tablist', { name: 'Task details' });
+  const output = tabs.getByRole('tab', { name: 'Output' });
+  await expect(output).toHaveAttribute('aria-selected', 'true');
+  await output.focus();
+  await page.keyboard.press('ArrowRight');
+  const prompt = tabs.getByRole('tab', { name: 'Prompt' });
+  await expect(prompt).toHaveAttribute('aria-selected', 'true');
+  await expect(prompt).toBeFocused();
+  await expect(page.getByRole('tabpanel')).toContainText(/\S/);
+});

@@ -13,6 +13,7 @@ import { attemptNumber } from '../store/attempt.ts';
 import { useMonitor } from './use-monitor.ts';
 import { useChat } from '../store/context.tsx';
 import { ApprovalCard } from '../components/ApprovalCard.tsx';
+import { DetailBody } from './DetailBody.tsx';
 import { ToolCallList } from './ToolCallList.tsx';
 import { mergeToolCalls } from '../components/tool-format.ts';
 
@@ -161,12 +162,10 @@ export function TaskDetail() {
         </div>
       )}
       <Tools task={task} />
-      <details className="monitor-prompt">
-        <summary>{t('detail.prompt')}</summary>
-        <pre>{task.prompt}</pre>
-      </details>
-      <h3>{t('detail.output')}</h3>
-      {task.output ? <Output text={task.output} /> : <p>{t('detail.noOutput')}</p>}
+      <DetailBody
+        prompt={task.prompt}
+        output={task.output ? <Output text={task.output} /> : <p>{t('detail.noOutput')}</p>}
+      />
     </aside>
   );
 }
