@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `node bench/run.ts [submit|recovery|startup|throughput|ui]…`): runs the
+ * `npm run bench` (or `node bench/run.ts [submit|recovery|startup|throughput|ui|paint]…`): runs the
  * benchmark sections, then writes the performance report (report.ts) with its charts and prints
  * it. Tables, not pass/fail: timing goals never go in tests.
  *
@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CHART_SIZE, windowChartSvg } from './chart.ts';
+import { firstPaint } from './first-paint.ts';
 import { limiterThroughput } from './limiter-throughput.ts';
 import type { ChartOutcome, SectionRun } from './report.ts';
 import { buildReport } from './report.ts';
@@ -31,6 +32,7 @@ const sections: Record<string, () => Promise<SectionReport>> = {
   startup: startupTime,
   throughput: limiterThroughput,
   ui: uiLatency,
+  paint: firstPaint,
 };
 
 const BENCH_DIR = import.meta.dirname;

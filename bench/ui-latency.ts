@@ -38,7 +38,8 @@ const SERVER_ENV = {
   CLAWDESK_WORKERS: String(WORKERS),
 };
 
-function ensureBuilt(): void {
+/** Builds the app when `out/` is missing (the UI sections need the real renderer). */
+export function ensureBuilt(): void {
   if (existsSync(join(ROOT, 'out/main/serve.js')) && existsSync(join(ROOT, 'out/renderer'))) {
     return;
   }

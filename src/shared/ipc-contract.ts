@@ -15,6 +15,7 @@ import {
 } from './monitor.ts';
 import { SettingsPatchSchema, SettingsViewSchema } from './settings.ts';
 import { StorageProblemSchema } from './storage.ts';
+import { GatewayCheckParamsSchema, GatewayCheckSchema } from './gateway-check.ts';
 
 const taskRef = z.object({ taskId: z.string().min(1).max(64) }).strict();
 
@@ -74,6 +75,14 @@ export const apiContract = {
           .refine((t) => t.length <= MAX_INPUT_CHARS, 'message is larger than 10 MB'),
         /** Chat messages default to `interactive`; "run as background task" sends `long`. */
         lane: LaneSchema.optional(),
+        /**
+         * The agent of a conversation this message starts (from the gateway's list); refused
+         * with a conversationId, whose agent was chosen when it started.
+         */
+        agentId: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'agent id: letters, digits, "_", "." or "-"')
+          .optional(),
       })
       .strict(),
     result: z.object({ conversation: ConversationViewSchema, task: TaskViewSchema }),
@@ -124,6 +133,12 @@ export const apiContract = {
     params: z.object({ taskIds: z.array(z.string().min(1).max(64)).max(500) }).strict(),
     result: z.array(QueueSlotSchema),
   },
+  /**
+   * "Test connection": asks the gateway (`GET /v1/models`, then an empty chat request that
+   * OpenClaw refuses without running anything) whether it answers, takes the token, serves
+   * its OpenAI-compatible endpoint and knows the agent. Also lists the gateway's agents.
+   */
+  'gateway.check': { params: GatewayCheckParamsSchema, result: GatewayCheckSchema },
   /** The conversation on screen: its tasks go first within their lane. */
   'ui.focus': {
     params: z.object({ conversationId: z.string().min(1).max(64).nullable() }).strict(),

@@ -7,6 +7,8 @@ export const TaskSummarySchema = z.object({
   conversationId: z.string(),
   lane: LaneSchema,
   state: TaskStateSchema,
+  /** The OpenClaw agent that runs it (issue 14: a conversation keeps its agent). */
+  agentId: z.string().optional(),
   /** The prompt's first line, cut to 160 characters. */
   title: z.string(),
   attempts: z.number().int().nonnegative(),
@@ -27,6 +29,11 @@ export const TaskListParamsSchema = z
   .object({
     states: z.array(TaskStateSchema).max(8).optional(),
     lanes: z.array(LaneSchema).max(3).optional(),
+    /** Only tasks run by these agents. */
+    agents: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
+      .max(20)
+      .optional(),
     /** Words in the prompt or the output. */
     search: z.string().max(200).optional(),
     /** Newest first; the page after `before` (a task id). */

@@ -1,6 +1,7 @@
 import type { ResourceAlert } from './monitor.ts';
 import type { TaskState, TaskView } from './task.ts';
 import type { StorageProblem } from './storage.ts';
+import { STATE_WORDS } from './state-words.ts';
 
 /**
  * When a finished task is news, and what the notice says. Shared by Electron's native
@@ -36,8 +37,8 @@ export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
   en: {
     taskFinished: 'Task finished',
     taskFailed: 'Task failed',
-    timedOut: 'Timed out',
-    failed: 'Failed',
+    timedOut: STATE_WORDS.en.state.timed_out,
+    failed: STATE_WORDS.en.state.failed,
     approvalNeeded: 'Approval needed',
     wantsToRun: (tool) => `${tool} wants to run`,
     storageNotice: ({ kind, folder, code, restartNeeded }) => ({
@@ -68,8 +69,8 @@ export const NOTICE_WORDS: Record<'en' | 'zh-CN', NoticeWords> = {
   'zh-CN': {
     taskFinished: '任务已完成',
     taskFailed: '任务失败',
-    timedOut: '已超时',
-    failed: '失败',
+    timedOut: STATE_WORDS['zh-CN'].state.timed_out,
+    failed: STATE_WORDS['zh-CN'].state.failed,
     approvalNeeded: '需要批准',
     wantsToRun: (tool) => `${tool} 请求运行`,
     storageNotice: ({ kind, folder, code, restartNeeded }) => ({

@@ -100,6 +100,8 @@ export const TaskViewSchema = z.object({
   conversationId: z.string(),
   lane: LaneSchema,
   state: TaskStateSchema,
+  /** The OpenClaw agent that runs it (its conversation's, issue 14). */
+  agentId: z.string().optional(),
   prompt: z.string(),
   output: z.string(),
   error: TaskErrorSchema.nullable(),
@@ -133,6 +135,11 @@ export type TaskView = z.infer<typeof TaskViewSchema>;
 export const ConversationViewSchema = z.object({
   id: z.string(),
   title: z.string(),
+  /**
+   * The OpenClaw agent the conversation talks to, chosen when it started (issue 14); null or
+   * absent: the agent in the settings.
+   */
+  agentId: z.string().nullable().optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

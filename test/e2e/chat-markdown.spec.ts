@@ -104,7 +104,7 @@ test('the language follows the setting: 简体中文, then back to English', asy
 
   await test.step('a settings change reaches the open page', async () => {
     await bridge!.call('settings.update', { language: 'zh-CN' });
-    await expect(page.getByRole('button', { name: '发送' })).toBeVisible();
+    await expect(page.getByRole('button', { name: '发送', exact: true })).toBeVisible();
     await expect(page.getByRole('textbox', { name: '消息' })).toBeVisible();
     await expect(page.getByRole('checkbox', { name: '作为后台任务运行' })).toBeVisible();
     await expect(page.getByRole('navigation', { name: '对话' })).toBeVisible();

@@ -93,7 +93,7 @@ test('a wrong gateway token: the message waits, saying the gateway rejected it',
   );
   await expect(banner).toHaveRole('alert');
   await expect(message.getByTestId('state')).toHaveText(
-    'Queued — #1, waiting for a valid gateway token',
+    'Queued — #1 · Waiting for a valid gateway token',
   );
   await page.screenshot({ path: SCREENSHOT.replace('gateway-error', 'token-rejected') });
 });

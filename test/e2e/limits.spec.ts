@@ -112,7 +112,10 @@ test('queued messages show their place and an ETA; the strip shows the window fu
       await expect(message.getByTestId('state')).toHaveText('Done');
       await expect(message.getByTestId('reply')).toContainText(`Echo: ${prompt}`);
       await expect(message.getByTestId('reply')).toContainText(LAST_WORD);
-      await expect(message.getByRole('button')).toHaveCount(0);
+      // Finished: no task action is offered any more (copy and regenerate are not task actions).
+      await expect(
+        message.getByRole('button', { name: /^(Cancel|Pause|Resume|Retry)$/ }),
+      ).toHaveCount(0);
     }
     // The one worker and the one slot were never exceeded upstream.
     expect(gateway.stats.maxInFlight).toBe(1);

@@ -53,13 +53,57 @@ test('the page reconnects by itself when the server comes back, and reloads its 
   await expect(chat.messages).toHaveCount(2);
 });
 
-test('a refused page says it cannot reach ClawDesk, and how to allow its origin', async ({
-  page,
-}) => {
+test('a page with a wrong token says exactly that and where the right URL is', async ({ page }) => {
   const url = new URL(fromEnv(E2E_ENV.appUrl));
   url.searchParams.set('token', 'not-the-token');
   const chat = chatPage(page);
   await page.goto(url.toString());
   await expect(chat.connection).toHaveAttribute('data-status', 'unreachable');
-  await expect(chat.connection).toContainText(`start the server with --allow-origin ${url.origin}`);
+  const banner = page.getByTestId('access-banner');
+  await expect(banner).toHaveAttribute('data-problem', 'wrong');
+  await expect(banner).toContainText('access token is not the one ClawDesk uses now');
+  await expect(banner).toContainText('Open the address ClawDesk printed when it started');
+  await expect(banner).toContainText('ui-token');
+  // Not a tunnel: no --allow-origin advice naming the server's own address.
+  await expect(banner).not.toContainText('--allow-origin');
+});
+
+test('a page opened without its token says so', async ({ page }) => {
+  const url = new URL(fromEnv(E2E_ENV.appUrl));
+  url.search = '';
+  await page.goto(url.toString());
+  const banner = page.getByTestId('access-banner');
+  await expect(banner).toHaveAttribute('data-problem', 'missing');
+  await expect(banner).toContainText('opened without its access token');
+  await expect(banner).toContainText('ui-token');
+});
+
+test('the page token is kept in the data folder: the same URL works after a restart', async ({
+  page,
+}) => {
+  dataDir = mkdtempSync(join(tmpdir(), 'clawdesk-e2e-token-'));
+  const base = {
+    name: 'kept-token',
+    gatewayUrl: fromEnv(E2E_ENV.gatewayUrl),
+    gatewayToken: fromEnv(E2E_ENV.gatewayToken),
+    dataDir,
+  };
+  server = await startHeadless(base);
+  const port = Number(new URL(server.url).port);
+  const first = server.url;
+  await server.stop();
+  server = await startHeadless({ ...base, port });
+  expect(server.url).toBe(first);
+  const chat = chatPage(page);
+  await page.goto(first);
+  await expect(chat.connection).toHaveAttribute('data-status', 'online');
+
+  await test.step('--new-token replaces it: the old URL is refused as wrong', async () => {
+    await server!.stop();
+    server = await startHeadless({ ...base, port, args: ['--new-token'] });
+    expect(server.url).not.toBe(first);
+    const fresh = await page.context().newPage();
+    await fresh.goto(first);
+    await expect(fresh.getByTestId('access-banner')).toHaveAttribute('data-problem', 'wrong');
+  });
 });

@@ -63,6 +63,8 @@ export interface FakeGatewayOptions {
   chunkDelayMs?: number;
   /** false: answer 404 on /v1/chat/completions, as OpenClaw does while it is disabled. */
   chatCompletionsEnabled?: boolean;
+  /** The agents `GET /v1/models` lists (as `openclaw/<id>`). Default: `main`. */
+  agents?: string[];
   fault?: (request: RecordedRequest) => Fault | undefined;
   /** Provider-like limits: beyond them the gateway answers 429 rate_limit_error. */
   limits?: {
@@ -133,7 +135,8 @@ export async function startFakeGateway(initial: FakeGatewayOptions = {}): Promis
       return sendJson(res, 401, { error: { message: 'Unauthorized', type: 'unauthorized' } });
     }
     if (record.path === '/v1/models' && record.method === 'GET') {
-      const data = ['openclaw', 'openclaw/main'].map((id) => ({
+      const agents = (options.agents ?? ['main']).map((a) => `openclaw/${a}`);
+      const data = ['openclaw', ...agents].map((id) => ({
         id,
         object: 'model',
         owned_by: 'openclaw',

@@ -159,7 +159,7 @@ describe('tray', () => {
     await vi.advanceTimersByTimeAsync(TRAY_REFRESH_MS);
     expect(native.tooltip).toBe('ClawDesk — 2 running, 0 queued');
     expect(labels(native)).toEqual(
-      expect.arrayContaining(['Task t1 — 7 chars', 'Task t2 — waiting for the rate limit']),
+      expect.arrayContaining(['Task t1 — 7 chars', 'Task t2 — Waiting for the rate limit…']),
     );
     item(native, 'task:t1').click!({} as never, undefined, {} as never);
     expect(actions.openTask).toHaveBeenCalledWith('t1');

@@ -7,7 +7,9 @@ import { describe, expect, test } from 'vitest';
 import { ApiCallError } from '../../src/shared/ipc-contract.ts';
 import {
   clockTime,
+  gatewayDownText,
   limiterLine,
+  pauseText,
   queuedText,
   runningText,
 } from '../../src/renderer/src/components/task-status.ts';
@@ -49,12 +51,68 @@ describe('what a message says', () => {
 
   test('a refused token or an open circuit holds the queue whatever the window says', () => {
     const rejected = upstreamStatus({}, { auth: { state: 'rejected', retryAt: 1 } });
-    expect(queuedText(slot(3, 0), rejected)).toBe('Queued — #3, waiting for a valid gateway token');
+    expect(queuedText(slot(3, 0), rejected)).toBe(
+      'Queued — #3 · Waiting for a valid gateway token',
+    );
     const open = upstreamStatus(
       {},
       { breaker: { state: 'open', consecutiveFailures: 5, openedAt: 1, retryAt: 2 } },
     );
-    expect(queuedText(slot(3, 0), open)).toBe('Queued — #3, waiting for the gateway to recover');
+    expect(queuedText(slot(3, 0), open)).toBe('Queued — #3 · Waiting for the gateway to recover');
+  });
+
+  test('issue 12: a gateway that is down holds every queued message, with reason and next probe', () => {
+    const nextProbeAt = new Date(2026, 0, 5, 14, 3, 7).getTime();
+    const down = upstreamStatus(
+      {},
+      {
+        gateway: {
+          state: 'down',
+          origin: 'http://127.0.0.1:18790',
+          since: nextProbeAt - 30_000,
+          nextProbeAt,
+          reason: 'connection refused',
+        },
+      },
+    );
+    const words =
+      'Waiting for the gateway at http://127.0.0.1:18790… (connection refused; next try at 14:03:07)';
+    expect(queuedText(slot(4, 0), down)).toBe(`Queued — #4 · ${words}`);
+    // Before its place is known too: the wait is what the user must learn.
+    expect(queuedText(undefined, down)).toBe(`Queued · ${words}`);
+    expect(gatewayDownText(down.gateway)).toBe(words);
+  });
+
+  test('issue 12: a provider pause says who paused and when it retries, to the minute', () => {
+    const at = new Date(2026, 0, 5, 14, 5, 30).getTime();
+    const now = at - 60_000;
+    const provider = upstreamStatus({ pausedUntil: at, pauseCause: 'provider' });
+    expect(queuedText(slot(2, 60_000), provider, englishChat, now)).toBe(
+      'Queued — #2 · Rate-limited by the model provider, retrying at 14:05',
+    );
+    expect(pauseText(provider.limiter)).toBe(
+      'Rate-limited by the model provider, retrying at 14:05',
+    );
+    const gateway = upstreamStatus({ pausedUntil: at, pauseCause: 'gateway' });
+    expect(pauseText(gateway.limiter)).toBe('Paused until 14:05:30 after a 429');
+    // The gateway's own Retry-After is counted in the ETA, which the message keeps saying.
+    expect(queuedText(slot(2, 60_000), gateway, englishChat, now)).toBe(
+      'Queued — #2, starts in about 1 min (40/min)',
+    );
+    // A pause that is over says nothing.
+    expect(queuedText(slot(2, 0), provider, englishChat, at + 1)).toBe(
+      'Queued — #2, starts now (40/min)',
+    );
+  });
+
+  test('issue 12: a later message of a conversation waits for the earlier one, with its place', () => {
+    const idle = upstreamStatus();
+    expect(queuedText({ ...slot(3, 0), afterTaskId: 't0', turnAhead: 1 }, idle)).toBe(
+      'Queued — #3 · Waits for the earlier message of this conversation',
+    );
+    expect(queuedText({ ...slot(5, 0), afterTaskId: 't0', turnAhead: 2 }, idle)).toBe(
+      'Queued — #5 · Waits for the 2 earlier messages of this conversation',
+    );
   });
 
   test('before its position is known a message is just "Queued"', () => {
@@ -63,9 +121,12 @@ describe('what a message says', () => {
 
   test('a running message says what it waits for, then that it streams', () => {
     expect(runningText(task('t1', { phase: 'waiting_for_rate_limit' }))).toBe(
-      'Waiting for rate limit…',
+      'Waiting for the rate limit…',
     );
     expect(runningText(task('t1', { phase: 'thinking' }))).toBe('Model thinking…');
+    expect(runningText(task('t1', { phase: 'recovering' }))).toBe(
+      'Checking OpenClaw for the interrupted answer…',
+    );
     expect(runningText(task('t1', { output: 'Hel' }))).toBe('Streaming…');
     expect(runningText(task('t1'))).toBe('Starting…');
   });

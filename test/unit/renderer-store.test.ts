@@ -72,7 +72,7 @@ describe('chat store', () => {
     frames.frame();
     expect(store.getState().currentId).toBe('c1');
     // Focus and the limiter status are covered in queue-status.spec.ts.
-    expect(methods('ui.focus', 'upstream.status', 'settings.get')).toEqual([
+    expect(methods('ui.focus', 'upstream.status', 'settings.get', 'gateway.check')).toEqual([
       'conversations.list',
       'chat.history',
     ]);
@@ -130,7 +130,7 @@ describe('chat store', () => {
     await settle();
     frames.frame();
     // Focus and the limiter status are covered in queue-status.spec.ts.
-    expect(methods('ui.focus', 'upstream.status', 'settings.get')).toEqual([
+    expect(methods('ui.focus', 'upstream.status', 'settings.get', 'gateway.check')).toEqual([
       'conversations.list',
       'chat.history',
     ]);

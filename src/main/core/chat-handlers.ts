@@ -55,22 +55,29 @@ export function chatHandlers({ store, scheduler, settings, emit, now }: ChatDeps
       // What only memory holds (streamed text not checkpointed yet, phase) for each page too.
       return tasks.map((task) => scheduler.live(task));
     },
-    'chat.send': ({ conversationId, text, lane }) => {
+    'chat.send': ({ conversationId, text, lane, agentId }) => {
       checkInputSize(text, settings.maxInputBytes);
       const existing = conversationId ? store.conversations.get(conversationId) : undefined;
       if (conversationId && !existing) {
         throw new ApiRefusal('not_found', `conversation ${conversationId} does not exist`);
       }
+      if (existing && agentId !== undefined && agentId !== (existing.agentId ?? null)) {
+        throw new ApiRefusal(
+          'invalid_params',
+          `agentId: conversation ${existing.id} talks to its own agent; start a new chat for "${agentId}"`,
+        );
+      }
       // One transaction: a refused submit leaves no empty new conversation behind.
       const { conversation, task } = refusalsNamed(() =>
         store.atomically(() => {
-          const conversation = existing ?? store.conversations.create(titleOf(text));
+          const conversation =
+            existing ?? store.conversations.create(titleOf(text), agentId ?? null);
           const task = store.submit(
             {
               conversationId: conversation.id,
               prompt: text,
               lane: lane ?? 'interactive',
-              agentId: settings.gateway.agentId,
+              agentId: conversation.agentId ?? settings.gateway.agentId,
               maxAttempts: settings.maxAttempts,
             },
             settings.maxUnfinished,
@@ -81,6 +88,7 @@ export function chatHandlers({ store, scheduler, settings, emit, now }: ChatDeps
       const view: ConversationView = {
         id: conversation.id,
         title: conversation.title,
+        agentId: conversation.agentId ?? null,
         createdAt: conversation.createdAt,
         updatedAt: task.createdAt,
       };

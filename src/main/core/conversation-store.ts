@@ -13,14 +13,15 @@ export class ConversationStore extends SqlStore {
     this.newId = newId;
   }
 
-  create(title: string): ConversationView {
+  /** `agentId`: the OpenClaw agent it talks to for its whole life (null: the settings' one). */
+  create(title: string, agentId: string | null = null): ConversationView {
     const id = this.newId();
     const t = this.now();
     this.prepare(
-      `INSERT INTO conversations (id, title, session_key, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?)`,
-    ).run(id, title, `clawdesk:${id}`, t, t);
-    return { id, title, createdAt: t, updatedAt: t };
+      `INSERT INTO conversations (id, title, session_key, agent_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(id, title, `clawdesk:${id}`, agentId, t, t);
+    return { id, title, agentId, createdAt: t, updatedAt: t };
   }
 
   get(id: string): (ConversationView & { sessionKey: string }) | undefined {
@@ -44,6 +45,7 @@ export class ConversationStore extends SqlStore {
       found && {
         id: found.id,
         title: found.title,
+        agentId: found.agentId ?? null,
         createdAt: found.createdAt,
         updatedAt: found.updatedAt,
       }

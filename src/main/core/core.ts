@@ -10,6 +10,7 @@ import type { Db } from './database.ts';
 import { GatewayHealth } from './gateway-health.ts';
 import type { HealthProbe } from './gateway-health.ts';
 import { failOverdueForGateway } from './gateway-waits.ts';
+import { gatewayHandlers } from './gateway-handlers.ts';
 import { monitorHandlers, resourceProbe } from './monitor-handlers.ts';
 import { openStorage } from './open-storage.ts';
 import { makePrivate } from './private-data.ts';
@@ -233,6 +234,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     },
     ...monitorHandlers(store, scheduler),
     ...settingsHandlers(settingsDeps),
+    ...gatewayHandlers(settings),
     'system.resources': resourceProbe(dataDir, scheduler, guard),
     'storage.status': () => ({ problem: storage.problem() }),
   };

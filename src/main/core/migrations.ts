@@ -86,4 +86,8 @@ export const migrations: readonly string[] = [
   CREATE INDEX tasks_unfinished_turns ON tasks (conversation_id, id)
     WHERE state IN ('queued', 'running', 'interrupted');
   `,
+  // 7: the agent each conversation talks to (issue 14); NULL = the agent in the settings
+  `
+  ALTER TABLE conversations ADD COLUMN agent_id TEXT;
+  `,
 ];

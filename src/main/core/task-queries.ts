@@ -8,6 +8,7 @@ import { errorOf, taskView } from './task-rows.ts';
 export interface TaskFilter {
   states?: TaskState[];
   lanes?: Lane[];
+  agents?: string[];
   search?: string;
   before?: string;
   limit?: number;
@@ -18,6 +19,7 @@ interface SummaryRow {
   conversation_id: string;
   lane: string;
   state: string;
+  agent_id: string;
   head: string;
   attempts: number;
   failures: number;
@@ -47,6 +49,10 @@ export class TaskQueries extends SqlStore {
       where.push(`lane IN (${filter.lanes.map(() => '?').join(', ')})`);
       args.push(...filter.lanes);
     }
+    if (filter.agents?.length) {
+      where.push(`agent_id IN (${filter.agents.map(() => '?').join(', ')})`);
+      args.push(...filter.agents);
+    }
     const search = filter.search?.trim();
     if (search) {
       const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -62,7 +68,7 @@ export class TaskQueries extends SqlStore {
     const page = filter.before ? [...where, 'id < ?'] : where;
     const pageArgs = filter.before ? [...args, filter.before] : args;
     const rows = this.prepare(
-      `SELECT id, conversation_id, lane, state, substr(prompt, 1, 400) AS head, attempts, failures,
+      `SELECT id, conversation_id, lane, state, agent_id, substr(prompt, 1, 400) AS head, attempts, failures,
          max_attempts, length(output) AS output_chars, error_code, error_message, created_at,
          started_at, updated_at, finished_at
        FROM tasks ${page.length ? `WHERE ${page.join(' AND ')}` : ''}
@@ -151,6 +157,7 @@ function summary(row: SummaryRow): TaskSummary {
     conversationId: row.conversation_id,
     lane: LaneSchema.parse(row.lane),
     state: TaskStateSchema.parse(row.state),
+    agentId: row.agent_id,
     title: line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line,
     attempts: row.attempts,
     failures: row.failures,

@@ -27,12 +27,20 @@ export interface ConversationRow {
   id: string;
   title: string;
   session_key: string;
+  /** Migration 6; NULL for conversations started before it (they use the settings' agent). */
+  agent_id: string | null;
   created_at: number;
   updated_at: number;
 }
 
 export function conversationView(row: ConversationRow): ConversationView {
-  return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    title: row.title,
+    agentId: row.agent_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** The stored error columns as the contract's error, or null. */
@@ -47,6 +55,7 @@ export function taskView(row: TaskRow): TaskView {
     conversationId: row.conversation_id,
     lane: LaneSchema.parse(row.lane),
     state: TaskStateSchema.parse(row.state),
+    agentId: row.agent_id,
     prompt: row.prompt,
     output: row.output,
     ...(row.output_interrupted ? { outputInterrupted: true } : {}),

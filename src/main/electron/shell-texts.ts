@@ -5,6 +5,7 @@ import type { TaskPhase } from '../../shared/task.ts';
 import type { ResourceAlert } from '../../shared/monitor.ts';
 import type { NoticeWords } from '../../shared/task-notice.ts';
 import { megabytes, NOTICE_WORDS } from '../../shared/task-notice.ts';
+import { STATE_WORDS } from '../../shared/state-words.ts';
 
 /** The words of the tray and the notifications (main's own UI), in the app's two languages. */
 export interface ShellTexts extends NoticeWords {
@@ -30,12 +31,8 @@ const en: ShellTexts = {
   counts: (running, queued, paused) =>
     `${running} running, ${queued} queued${paused ? `, ${paused} paused` : ''}`,
   chars: (count) => `${count} chars`,
-  phase: {
-    waiting_for_rate_limit: 'waiting for the rate limit',
-    thinking: 'model thinking',
-    waiting_approval: 'waiting for your approval',
-    recovering: 'checking OpenClaw for the interrupted answer',
-  },
+  // The chat's and the monitor's words for what a task waits for (one table, src/shared).
+  phase: STATE_WORDS.en.phase,
   moreRunning: (count) => `…and ${count} more running`,
   noneRunning: 'No tasks running',
   open: 'Open ClawDesk',
@@ -60,12 +57,7 @@ const zhCN: ShellTexts = {
   counts: (running, queued, paused) =>
     `${running} 个运行中，${queued} 个排队中${paused ? `，${paused} 个已暂停` : ''}`,
   chars: (count) => `${count} 字符`,
-  phase: {
-    waiting_for_rate_limit: '等待速率限制',
-    thinking: '模型思考中',
-    waiting_approval: '等待你的批准',
-    recovering: '正在向 OpenClaw 查询中断的回答',
-  },
+  phase: STATE_WORDS['zh-CN'].phase,
   moreRunning: (count) => `……另有 ${count} 个运行中`,
   noneRunning: '没有运行中的任务',
   open: '打开 ClawDesk',

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pinnedFromEnv, settingsFromEnv, takeEnvironment } from '../core/config-from-env.ts';
 import { startHeadless } from './server.ts';
+import { resolveUiToken } from './ui-token.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       gateway: { type: 'string' },
       agent: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
+      'new-token': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -68,6 +70,15 @@ async function main(): Promise<void> {
   const dataDir = resolve(
     values['data-dir'] ?? env.CLAWDESK_DATA_DIR ?? join(homedir(), '.clawdesk'),
   );
+  // Kept in the data folder so a bookmarked URL works after a restart (issue 14).
+  const uiToken = resolveUiToken({
+    dataDir,
+    // Read from the copy: the variable has left process.env (no child inherits it).
+    fromEnv: env.CLAWDESK_UI_TOKEN,
+    renew: values['new-token'],
+  });
+  if (uiToken.warning)
+    console.error(`warning: ${uiToken.warning}; the URL works for this run only`);
   const explicit = { gatewayUrl: values.gateway, agentId: values.agent };
   const settings = settingsFromEnv(env, explicit);
   const server = await startHeadless({
@@ -77,11 +88,15 @@ async function main(): Promise<void> {
     pinned: pinnedFromEnv(env, explicit, settings),
     port,
     host,
-    uiToken: env.CLAWDESK_UI_TOKEN,
+    uiToken: uiToken.token,
     extraOrigins,
     log: (line) => console.error(`[clawdesk] ${line}`),
   });
   console.log(`ClawDesk listening on ${server.url}`);
+  if (uiToken.file) {
+    const kept = uiToken.source === 'new' ? 'new page token, kept' : 'page token';
+    console.error(`${kept} in ${uiToken.file} (--new-token replaces it)`);
+  }
   if (extraOrigins.length) console.error(`pages may also come from: ${extraOrigins.join(', ')}`);
   const view = await server.core.dispatch('settings.get', {});
   if (view.ok && !(view.result as { tokenSet: boolean }).tokenSet) {

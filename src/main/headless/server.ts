@@ -12,6 +12,7 @@ import { createBridge } from './bridge.ts';
 import { spawnChildWorker } from './child-process-worker.ts';
 import { guardedListener, hostCheck } from './request-guard.ts';
 import { staticHandler } from './static-files.ts';
+import { withTokenCheck } from './token-check.ts';
 
 export interface HeadlessOptions {
   dataDir: string;
@@ -62,7 +63,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   });
   // Requests whose Host is not ours are refused (DNS rebinding); the port does not matter.
   const host = hostCheck(options.host, options.extraOrigins ?? []);
-  const serve = staticHandler(options.rendererDir);
+  const serve = withTokenCheck(staticHandler(options.rendererDir), token);
   const server = createServer(guardedListener({ host, serve, log: options.log }));
   let origins: string[] = [];
   const bridge = createBridge({

@@ -10,7 +10,13 @@ import { createChatStore } from './store/chat-store.ts';
 import { StoreProvider } from './store/context.tsx';
 import { nextFrame } from './store/next-frame.ts';
 import './i18n/index.ts';
+import './ui/tokens.css';
+import './ui/ui.css';
 import './styles.css';
+import { applyTheme, useTheme } from './ui/theme.ts';
+
+// Before the first paint: a pinned theme must not flash the other one.
+applyTheme(useTheme.getState().choice);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -5,7 +5,7 @@ export function chatPage(page: Page) {
   const messages = page.getByTestId('message');
   return {
     composer: page.getByRole('textbox', { name: 'Message' }),
-    sendButton: page.getByRole('button', { name: 'Send' }),
+    sendButton: page.getByRole('button', { name: 'Send', exact: true }),
     newChat: page.getByRole('button', { name: 'New chat' }),
     /** The conversations' own buttons (each row also has Rename and Delete). */
     conversations: page

@@ -34,6 +34,8 @@ export interface HeadlessOptions {
   dataDir?: string;
   /** More environment for the server, e.g. tight limits (`CLAWDESK_RATE_PER_WINDOW`…). */
   env?: Record<string, string>;
+  /** More command-line flags (`--new-token`). */
+  args?: string[];
 }
 
 /**
@@ -46,7 +48,13 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessP
   // Outside the data folder, which is deleted: the log is what you read after a failure.
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `${options.name}-${Date.now()}.log`);
-  const args = ['--port', String(options.port ?? 0), '--data-dir', dataDir];
+  const args = [
+    '--port',
+    String(options.port ?? 0),
+    '--data-dir',
+    dataDir,
+    ...(options.args ?? []),
+  ];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,

@@ -37,9 +37,14 @@ function sessionStorageOrNull(): Storage | null {
   }
 }
 
+/** The token this page holds (null: opened without one); set once the bridge URL is made. */
+let held: string | null = null;
+export const pageToken = (): string | null => held;
+
 /** `ws(s)://<host>/bridge?token=…` for the page's own origin. */
 export function bridgeUrl(path: string): string {
   const token = takeToken(window.location, window.history, sessionStorageOrNull());
+  held = token;
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   const query = token ? `?token=${encodeURIComponent(token)}` : '';
   return `${scheme}://${window.location.host}${path}${query}`;

@@ -1,14 +1,16 @@
-import { useEffect } from 'react';
+import { X } from 'lucide-react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import './chat-extras.css';
-import { TaskMonitor } from '../monitor/TaskMonitor.tsx';
 import { GatewayBanner } from '../settings/GatewayBanner.tsx';
-import { SettingsView } from '../settings/SettingsView.tsx';
+import { IconButton } from '../ui/index.ts';
 import { StorageBanner } from '../storage/StorageBanner.tsx';
 import { applyLanguage } from '../i18n/index.ts';
 import { useChat } from '../store/context.tsx';
 import { noticeText } from '../store/notice.ts';
 import { useUi } from '../store/ui-store.ts';
+import { AccessBanner } from './AccessBanner.tsx';
+import { AgentBadge } from './AgentBadge.tsx';
 import { Composer } from './Composer.tsx';
 import { ExportButton } from './ExportButton.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -23,12 +25,23 @@ function Notice() {
   return (
     <div className="notice" role="alert" data-testid="notice">
       <span>{noticeText(notice, t)}</span>
-      <button type="button" aria-label={t('notice.dismiss')} onClick={dismiss}>
-        ×
-      </button>
+      <IconButton
+        size="sm"
+        label={t('notice.dismiss')}
+        icon={<X size={16} aria-hidden="true" />}
+        onClick={dismiss}
+      />
     </div>
   );
 }
+
+// The monitor and the settings are chunks of their own: the chat paints without them.
+const TaskMonitor = lazy(() =>
+  import('../monitor/TaskMonitor.tsx').then((m) => ({ default: m.TaskMonitor })),
+);
+const SettingsView = lazy(() =>
+  import('../settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })),
+);
 
 function Title() {
   const { t } = useTranslation('chat');
@@ -58,6 +71,7 @@ function ChatView() {
     <main className="chat">
       <header className="chat-head">
         <Title />
+        <AgentBadge />
         <ExportButton />
       </header>
       <StorageBanner />
@@ -73,10 +87,13 @@ export function App() {
   const view = useUi((s) => s.view);
   return (
     <div className="app">
+      <AccessBanner />
       <Sidebar />
       {view === 'chat' && <ChatView />}
-      {view === 'tasks' && <TaskMonitor />}
-      {view === 'settings' && <SettingsView />}
+      <Suspense fallback={<main className="view-loading" aria-busy="true" />}>
+        {view === 'tasks' && <TaskMonitor />}
+        {view === 'settings' && <SettingsView />}
+      </Suspense>
       <QueuePoller />
       <LanguageFollower />
     </div>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PendingApproval } from '../../../shared/task.ts';
 import { prettyArgs } from './tool-format.ts';
+import { Button } from '../ui/index.ts';
 
 /**
  * A tool call waiting for the user's decision: its name, its exact arguments, Approve and Deny.
@@ -42,22 +43,17 @@ export function ApprovalCard({
         {prettyArgs(pending.args)}
       </pre>
       <div className="approval-buttons">
-        <button
-          type="button"
+        <Button
+          variant="primary"
           className="approval-approve"
           disabled={disabled}
           onClick={() => answer(true)}
         >
           {t('tools.approve')}
-        </button>
-        <button
-          type="button"
-          className="approval-deny"
-          disabled={disabled}
-          onClick={() => answer(false)}
-        >
+        </Button>
+        <Button className="approval-deny" disabled={disabled} onClick={() => answer(false)}>
           {t('tools.deny')}
-        </button>
+        </Button>
       </div>
     </div>
   );

@@ -2,7 +2,9 @@ import { memo, useRef, useState, type FormEvent, type KeyboardEvent } from 'reac
 import { useTranslation } from 'react-i18next';
 import type { ConversationView } from '../../../shared/task.ts';
 import { useChat } from '../store/context.tsx';
+import { Pencil, Trash2 } from 'lucide-react';
 import { useUi } from '../store/ui-store.ts';
+import { IconButton } from '../ui/index.ts';
 import { DeleteDialog } from './DeleteDialog.tsx';
 
 /** The inline title editor: Enter or leaving the field saves, Escape gives up. */
@@ -36,6 +38,7 @@ function TitleEditor({
   return (
     <form className="title-editor" onSubmit={save}>
       <input
+        className="input"
         aria-label={t('sidebar.titleInput')}
         value={title}
         maxLength={200}
@@ -87,24 +90,18 @@ export const ConversationItem = memo(function ConversationItem({
         {conversation.title}
       </button>
       <span className="conversation-tools">
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={t('sidebar.rename')}
-          title={t('sidebar.rename')}
+        <IconButton
+          size="sm"
+          label={t('sidebar.rename')}
+          icon={<Pencil size={14} aria-hidden="true" />}
           onClick={() => setEditing(true)}
-        >
-          ✎
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={t('sidebar.delete')}
-          title={t('sidebar.delete')}
+        />
+        <IconButton
+          size="sm"
+          label={t('sidebar.delete')}
+          icon={<Trash2 size={14} aria-hidden="true" />}
           onClick={() => setConfirming(true)}
-        >
-          🗑
-        </button>
+        />
       </span>
       {confirming && (
         <DeleteDialog

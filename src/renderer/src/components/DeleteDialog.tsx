@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Button, Dialog } from '../ui/index.ts';
 
 /**
  * "Delete conversation?" as a modal dialog: focus starts on Cancel, Escape closes it, and
@@ -15,45 +16,30 @@ export function DeleteDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation('chat');
-  const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
-  const heading = useId();
-  const body = useId();
-
-  useEffect(() => {
-    const el = dialog.current;
-    if (!el) return;
-    if (!el.open) el.showModal();
-    cancel.current?.focus();
-    return () => el.close();
-  }, []);
-
   return (
-    <dialog
-      ref={dialog}
-      className="confirm-dialog"
-      aria-labelledby={heading}
-      aria-describedby={body}
-      // Escape, or the dialog closed any other way.
+    <Dialog
+      title={t('deleteDialog.title')}
       onClose={onClose}
+      initialFocus={cancel}
+      actions={
+        <>
+          <Button ref={cancel} onClick={onClose}>
+            {t('deleteDialog.cancel')}
+          </Button>
+          <Button
+            variant="danger"
+            onClick={() => {
+              onConfirm();
+              onClose();
+            }}
+          >
+            {t('deleteDialog.confirm')}
+          </Button>
+        </>
+      }
     >
-      <h2 id={heading}>{t('deleteDialog.title')}</h2>
-      <p id={body}>{t('deleteDialog.body', { title })}</p>
-      <div className="confirm-actions">
-        <button ref={cancel} type="button" onClick={onClose}>
-          {t('deleteDialog.cancel')}
-        </button>
-        <button
-          type="button"
-          className="danger"
-          onClick={() => {
-            onConfirm();
-            onClose();
-          }}
-        >
-          {t('deleteDialog.confirm')}
-        </button>
-      </div>
-    </dialog>
+      <p>{t('deleteDialog.body', { title })}</p>
+    </Dialog>
   );
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useChat } from '../store/context.tsx';
 import type { EarlierStatus } from '../store/history-loader.ts';
+import { Button } from '../ui/index.ts';
 
 /** The row's height; the message list leaves this much room above the first message. */
 export const EARLIER_ROW_PX = 32;
@@ -29,9 +30,9 @@ export function EarlierMessages({
       style={{ top, height: EARLIER_ROW_PX }}
     >
       {status === 'failed' ? (
-        <button type="button" onClick={() => void loadEarlier(conversationId)}>
+        <Button size="sm" onClick={() => void loadEarlier(conversationId)}>
           {t('messages.loadEarlier')}
-        </button>
+        </Button>
       ) : (
         t('messages.loadingEarlier')
       )}

@@ -1,4 +1,6 @@
+import { Download } from 'lucide-react';
 import { useState } from 'react';
+import { IconButton } from '../ui/index.ts';
 import { useTranslation } from 'react-i18next';
 import { useChat } from '../store/context.tsx';
 import { downloadText } from './download.ts';
@@ -27,8 +29,12 @@ export function ExportButton() {
   };
 
   return (
-    <button type="button" className="export-button" disabled={busy} onClick={() => void run()}>
-      {t('messages.export')}
-    </button>
+    <IconButton
+      className="export-button"
+      label={t('messages.export')}
+      icon={<Download size={16} aria-hidden="true" />}
+      disabled={busy}
+      onClick={() => void run()}
+    />
   );
 }

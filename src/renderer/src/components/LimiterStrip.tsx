@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { UpstreamStatus } from '../../../shared/upstream.ts';
 import { useChat } from '../store/context.tsx';
 import { useBefore } from '../use-before.ts';
-import { clockTime, limiterParts } from './task-status.ts';
+import { clockTime, limiterParts, pauseText } from './task-status.ts';
 
 function BreakerLine({ breaker }: { breaker: UpstreamStatus['breaker'] }) {
   const { t } = useTranslation('chat');
@@ -54,7 +54,7 @@ export function LimiterStrip() {
       </div>
       {paused && limiter.pausedUntil !== null && (
         <div className="limits-warn" data-testid="rate-limit-pause">
-          {t('limits.paused', { time: clockTime(limiter.pausedUntil) })}
+          {pauseText(limiter, t)}
         </div>
       )}
       <BreakerLine breaker={breaker} />

@@ -1,7 +1,8 @@
-import { memo, type AnchorHTMLAttributes } from 'react';
+import { memo, type AnchorHTMLAttributes, type ReactNode } from 'react';
 import ReactMarkdown, { type Components, type Options } from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
+import { CodeBlock } from './CodeBlock.tsx';
 import { splitBlocks } from './markdown-blocks.ts';
 import './markdown.css';
 
@@ -16,7 +17,12 @@ function Link({
   return <a {...props} target="_blank" rel="noopener noreferrer" />;
 }
 
-const COMPONENTS: Components = { a: Link };
+/** react-markdown hands `pre` its hast node too: not an attribute for the DOM. */
+function Pre({ node: _node, children }: { node?: unknown; children?: ReactNode }) {
+  return <CodeBlock>{children}</CodeBlock>;
+}
+
+const COMPONENTS: Components = { a: Link, pre: Pre };
 const REMARK: Options['remarkPlugins'] = [remarkGfm];
 // Fenced code with a language is highlighted; without one it stays plain (no guessing per frame).
 const REHYPE: Options['rehypePlugins'] = [[rehypeHighlight, { detect: false }]];

@@ -1,9 +1,13 @@
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TaskView } from '../../../shared/task.ts';
-import { useChat } from '../store/context.tsx';
+import { Pencil, RefreshCw, SquareArrowOutUpRight } from 'lucide-react';
+import { TERMINAL_STATES, type TaskView } from '../../../shared/task.ts';
+import { useChat, useChatStore } from '../store/context.tsx';
+import { noticeOf } from '../store/notice.ts';
 import { useUi } from '../store/ui-store.ts';
-import { Markdown } from './Markdown.tsx';
+import { Button, IconButton } from '../ui/index.ts';
+import { CopyButton } from '../ui/CopyButton.tsx';
+import { LazyMarkdown as Markdown } from './LazyMarkdown.tsx';
 import { StateLine } from './StateLine.tsx';
 import { ToolCalls } from './ToolCalls.tsx';
 
@@ -23,16 +27,6 @@ function CardResult({ output }: { output: string }) {
   );
 }
 
-/** Text of a run that was cut, shown until the next run's answer replaces it (issue 12). */
-function InterruptedMark() {
-  const { t } = useTranslation('chat');
-  return (
-    <p className="interrupted-mark" data-testid="interrupted-mark">
-      {t('messages.interrupted')}
-    </p>
-  );
-}
-
 /** A message sent to the long lane: a card with its state and a way to the task monitor. */
 function BackgroundCard({ task }: { task: TaskView }) {
   const { t } = useTranslation('chat');
@@ -41,17 +35,61 @@ function BackgroundCard({ task }: { task: TaskView }) {
     <div className="task-card" data-testid="task-card">
       <div className="task-card-head">
         <span className="task-card-label">{t('messages.backgroundTask')}</span>
-        <button
-          type="button"
+        <Button
+          size="sm"
           className="task-card-open"
+          icon={<SquareArrowOutUpRight size={14} aria-hidden="true" />}
           onClick={() => useUi.getState().openTask(task.id)}
         >
           {t('messages.openTask')}
-        </button>
+        </Button>
       </div>
       <StateLine task={task} />
       <ToolCalls calls={toolCalls} />
       {task.state === 'succeeded' && task.output !== '' && <CardResult output={task.output} />}
+    </div>
+  );
+}
+
+/** Copy, regenerate and edit: what a finished exchange offers, on hover or keyboard focus. */
+function ExchangeTools({ task, last }: { task: TaskView; last: boolean }) {
+  const { t } = useTranslation('chat');
+  const send = useChat((s) => s.send);
+  const store = useChatStore();
+  const finished = TERMINAL_STATES.includes(task.state);
+  const copyFailed = (error: unknown): void => store.setState({ notice: noticeOf('copy', error) });
+  return (
+    <div className="message-tools" role="toolbar" aria-label={t('messages.tools')}>
+      {task.output !== '' && (
+        <CopyButton
+          testId="copy-reply"
+          label={t('messages.copyReply')}
+          text={() => task.output}
+          onError={copyFailed}
+        />
+      )}
+      {last && finished && (
+        <IconButton
+          size="sm"
+          data-testid="regenerate"
+          label={t('messages.regenerate')}
+          icon={<RefreshCw size={14} aria-hidden="true" />}
+          onClick={() => void send(task.prompt, task.lane === 'long' ? 'long' : undefined)}
+        />
+      )}
+      {last && (
+        <IconButton
+          size="sm"
+          data-testid="edit-resend"
+          label={t('messages.edit')}
+          icon={<Pencil size={14} aria-hidden="true" />}
+          onClick={() =>
+            useUi
+              .getState()
+              .fillComposer({ text: task.prompt, editing: true, cancel: finished ? null : task.id })
+          }
+        />
+      )}
     </div>
   );
 }
@@ -61,8 +99,13 @@ function BackgroundCard({ task }: { task: TaskView }) {
  * so a streaming delta re-renders this message only, not the whole list.
  */
 export const Message = memo(function Message({ id }: { id: string }) {
+  const { t } = useTranslation('chat');
   const task = useChat((s) => s.tasks[id]);
   const toolCalls = useChat((s) => s.toolCalls[id]);
+  const last = useChat((s) => {
+    const ids = task ? s.order[task.conversationId] : undefined;
+    return ids !== undefined && ids[ids.length - 1] === id;
+  });
   if (!task) return null;
   const background = task.lane === 'long';
   return (
@@ -80,14 +123,23 @@ export const Message = memo(function Message({ id }: { id: string }) {
         <BackgroundCard task={task} />
       ) : (
         <div className="reply" aria-busy={task.state === 'running'}>
-          {task.outputInterrupted && task.output !== '' && <InterruptedMark />}
-          <div className="reply-text" data-testid="reply">
+          <div
+            className="reply-text"
+            data-testid="reply"
+            data-interrupted={task.outputInterrupted ? 'true' : undefined}
+          >
             {task.output !== '' && <Markdown text={task.output} />}
           </div>
+          {task.outputInterrupted && task.output !== '' && (
+            <span className="badge badge-warn" data-testid="interrupted-mark">
+              {t('words:interrupted')}
+            </span>
+          )}
           <ToolCalls calls={toolCalls} />
           <StateLine task={task} />
         </div>
       )}
+      <ExchangeTools task={task} last={last} />
     </article>
   );
 });

@@ -10,6 +10,8 @@ import {
 import { useTranslation } from 'react-i18next';
 import { useChat } from '../store/context.tsx';
 import { EARLIER_ROW_PX, EarlierMessages } from './EarlierMessages.tsx';
+import { FirstRunCard } from '../settings/FirstRunCard.tsx';
+import { EmptyState } from './EmptyState.tsx';
 import { Message } from './Message.tsx';
 
 const NO_IDS: string[] = [];
@@ -152,7 +154,9 @@ export function MessageList() {
           <EarlierMessages conversationId={currentId} status={earlierStatus} top={EDGE_PX} />
         ) : null}
         {empty ? (
-          <p className="empty">{t('messages.empty')}</p>
+          <EmptyState>
+            <FirstRunCard />
+          </EmptyState>
         ) : (
           <div
             className="messages-window"

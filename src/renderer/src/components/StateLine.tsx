@@ -7,6 +7,16 @@ import { stateLabel } from './state-label.ts';
 import { attemptNumber } from '../store/attempt.ts';
 import { queuedText, runningText } from './task-status.ts';
 import { ApprovalCard } from './ApprovalCard.tsx';
+import { Pause, Play, RotateCcw, X } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { Button } from '../ui/index.ts';
+
+const ACTION_ICONS: Record<TaskAction, ReactNode> = {
+  pause: <Pause size={13} aria-hidden="true" />,
+  resume: <Play size={13} aria-hidden="true" />,
+  cancel: <X size={13} aria-hidden="true" />,
+  retry: <RotateCcw size={13} aria-hidden="true" />,
+};
 
 /** The pending tool call of a task, with the answer wired to the store. */
 function Approval({ task }: { task: TaskView }) {
@@ -24,10 +34,10 @@ function Approval({ task }: { task: TaskView }) {
 
 /** Which buttons a message offers in each state: only what main will accept from there. */
 const ACTIONS: Record<TaskState, readonly TaskAction[]> = {
-  queued: ['cancel'],
-  running: ['cancel'],
+  queued: ['pause', 'cancel'],
+  running: ['pause', 'cancel'],
   paused: ['resume', 'cancel'],
-  interrupted: ['cancel'],
+  interrupted: ['pause', 'cancel'],
   failed: ['retry'],
   timed_out: ['retry'],
   cancelled: ['retry'],
@@ -48,15 +58,17 @@ function Actions({ task }: { task: TaskView }) {
   return (
     <span className="actions">
       {actions.map((action) => (
-        <button
+        <Button
           key={action}
-          type="button"
+          size="sm"
+          variant="ghost"
           className={`action action-${action}`}
+          icon={ACTION_ICONS[action]}
           disabled={busy}
           onClick={() => run(action)}
         >
           {t(`actions.${action}`)}
-        </button>
+        </Button>
       ))}
     </span>
   );

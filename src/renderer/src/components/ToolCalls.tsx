@@ -24,6 +24,20 @@ function Result({ text, ns }: { text: string; ns: 'chat' | 'monitor' }) {
   );
 }
 
+/** The model asked for a tool while ClawDesk's tools are off: say so, and where to turn them on. */
+function ToolsOffNote() {
+  const { t } = useTranslation('words');
+  const openSettings = useUi((s) => s.openSettings);
+  return (
+    <p className="tool-call-off" data-testid="tools-off">
+      {t('toolsOff')}{' '}
+      <button type="button" className="link-button" onClick={() => openSettings('tools')}>
+        {t('toolsOffLink')}
+      </button>
+    </p>
+  );
+}
+
 /** A compact list of tool calls: name, the decision, ok or failed, and the result cut short. */
 export function ToolCallItems({
   calls,
@@ -52,34 +66,15 @@ export function ToolCallItems({
               {call.ok ? t('tools.ok') : t('tools.failed')}
             </span>
           </div>
-          <Result text={call.result} ns={ns} />
+          {call.decision === 'tools_off' ? <ToolsOffNote /> : <Result text={call.result} ns={ns} />}
         </li>
       ))}
     </ul>
   );
 }
 
-/** The model asked for a tool while tools are off: say so, and where to turn them on. */
-function ToolsOffNote() {
-  const { t } = useTranslation('chat');
-  const show = useUi((s) => s.show);
-  return (
-    <p className="tools-off-note" data-testid="tools-off-note">
-      {t('tools.toolsOff')}{' '}
-      <button type="button" className="link-button" onClick={() => show('settings')}>
-        {t('tools.toolsOffLink')}
-      </button>
-    </p>
-  );
-}
-
 /** The tool calls of one chat reply, as the live `tool` events brought them. */
 export function ToolCalls({ calls }: { calls: readonly ToolCallView[] | undefined }) {
   if (!calls || calls.length === 0) return null;
-  return (
-    <>
-      <ToolCallItems calls={calls} />
-      {calls.some((c) => c.decision === 'tools_off') && <ToolsOffNote />}
-    </>
-  );
+  return <ToolCallItems calls={calls} />;
 }

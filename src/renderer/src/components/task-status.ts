@@ -49,29 +49,83 @@ export function clockTime(epochMs: number): string {
   });
 }
 
+/** Wall-clock time to the minute: "Rate-limited by the model provider, retrying at 14:05". */
+export function shortClock(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+}
+
 /**
- * "Queued — #37, starts in about 50 s (40/min)". What holds the whole queue (a refused token,
- * an open circuit) beats the ETA, which only counts the rate window and a 429 pause.
+ * "Waiting for the gateway at http://127.0.0.1:18790… (connection refused; next try at
+ * 14:03:07)": what the banner and every queued message say while the gateway is down.
+ */
+export function gatewayDownText(gateway: UpstreamStatus['gateway'], t = englishChat): string {
+  const head = t('words:wait.gatewayDown', { origin: gateway.origin });
+  if (gateway.reason === null) return head;
+  const detail =
+    gateway.nextProbeAt === null
+      ? t('words:wait.gatewayDownNoProbe', { reason: gateway.reason })
+      : t('words:wait.gatewayDownDetail', {
+          reason: gateway.reason,
+          time: clockTime(gateway.nextProbeAt),
+        });
+  return `${head} (${detail})`;
+}
+
+/** A 429 pause in words: the provider's own limit, or the gateway's Retry-After. */
+export function pauseText(limiter: UpstreamStatus['limiter'], t = englishChat): string | null {
+  if (limiter.pausedUntil === null) return null;
+  return limiter.pauseCause === 'provider'
+    ? t('words:wait.providerPause', { time: shortClock(limiter.pausedUntil) })
+    : t('words:wait.gatewayPause', { time: clockTime(limiter.pausedUntil) });
+}
+
+/** What holds this queued message beyond its place in line, when something does. */
+function waitOf(
+  slot: QueueSlot,
+  upstream: UpstreamStatus,
+  now: number,
+  t = englishChat,
+): string | null {
+  const { limiter, breaker, auth, gateway } = upstream;
+  if (gateway.state === 'down') return gatewayDownText(gateway, t);
+  if (auth.state === 'rejected') return t('words:wait.token');
+  if (breaker.state !== 'closed') return t('words:wait.breaker');
+  if (slot.afterTaskId !== undefined) {
+    const ahead = slot.turnAhead ?? 1;
+    return ahead > 1 ? t('words:wait.turnMany', { count: ahead }) : t('words:wait.turnOne');
+  }
+  // The provider's own limit is worth naming; a gateway's Retry-After is in the ETA already.
+  const pausedByProvider = limiter.pauseCause === 'provider' && (limiter.pausedUntil ?? 0) > now;
+  if (pausedByProvider) return pauseText(limiter, t);
+  return null;
+}
+
+/**
+ * "Queued — #37, starts in about 50 s (40/min)". What holds the message (the gateway down, a
+ * refused token, an open circuit, an earlier message of the conversation, a provider pause)
+ * beats the ETA, which only counts the rate window.
  */
 export function queuedText(
   slot: QueueSlot | undefined,
   upstream: UpstreamStatus | null,
   t = englishChat,
+  now = Date.now(),
 ): string {
-  if (!slot) return stateLabel('queued', t);
-  const line = t('queue.line', { position: slot.position });
-  // What holds the whole queue first (issue 12): an absent gateway, the provider's limit.
-  const held = upstream && heldBy(upstream, t);
-  if (held) return t('queue.withWhen', { line, when: held });
-  // OpenClaw runs one turn per session: an earlier message of this conversation goes first.
-  if (slot.turnAhead)
-    return t('queue.withWhen', { line, when: t('queue.waitTurn', { count: slot.turnAhead }) });
-  if (!upstream) return t('queue.withWhen', { line, when: etaWords(slot.etaMs, t) });
-  const { limiter, breaker, auth } = upstream;
-  if (auth.state === 'rejected') return t('queue.withWhen', { line, when: t('queue.waitToken') });
-  if (breaker.state !== 'closed') {
-    return t('queue.withWhen', { line, when: t('queue.waitRecover') });
+  if (!slot) {
+    const down = upstream?.gateway.state === 'down' ? gatewayDownText(upstream.gateway, t) : null;
+    return down
+      ? t('queue.withWait', { line: stateLabel('queued', t), wait: down })
+      : stateLabel('queued', t);
   }
+  const line = t('queue.line', { position: slot.position });
+  if (!upstream) return t('queue.withWhen', { line, when: etaWords(slot.etaMs, t) });
+  const wait = waitOf(slot, upstream, now, t);
+  if (wait !== null) return t('queue.withWait', { line, wait });
+  const { limiter } = upstream;
   // The ETA ignores calls in flight: with every slot busy, "now" means "after one of them".
   const busy = limiter.running >= limiter.maxConcurrent;
   const when = slot.etaMs < SECOND && busy ? t('queue.waitRunning') : etaWords(slot.etaMs, t);
@@ -79,34 +133,11 @@ export function queuedText(
   return t('queue.withWhenRate', { line, when, rate });
 }
 
-/**
- * What keeps every queued message waiting, in the words the banner and the monitor use too:
- * the gateway being away, or the model provider's rate limit after OpenClaw's own retries.
- */
-export function heldBy(upstream: UpstreamStatus, t = englishChat): string | null {
-  const { gateway, limiter } = upstream;
-  if (gateway.state === 'down') {
-    return gateway.nextProbeAt === null
-      ? t('queue.waitGateway', { origin: gateway.origin })
-      : t('queue.waitGatewayNext', {
-          origin: gateway.origin,
-          time: clockTime(gateway.nextProbeAt),
-        });
-  }
-  if (limiter.pausedUntil !== null && limiter.pauseCause === 'provider') {
-    return t('queue.waitProvider', { time: clockTime(limiter.pausedUntil) });
-  }
-  return null;
-}
-
 /** A running task: what it waits for, then "Streaming…" once its text flows. */
 export function runningText(task: TaskView, t = englishChat): string {
-  if (task.phase === 'waiting_for_rate_limit') return t('state.waitingRateLimit');
-  if (task.phase === 'thinking') return t('state.thinking');
-  if (task.phase === 'recovering') return t('state.recovering');
-  if (task.phase === 'waiting_approval') return t('state.waitingApproval');
+  if (task.phase) return t(`words:phase.${task.phase}`);
   // Handed to a worker that has not asked for its slot yet: a moment, not a state to explain.
-  return task.output === '' ? t('state.starting') : stateLabel('running', t);
+  return task.output === '' ? t('words:activity.starting') : t('words:activity.streaming');
 }
 
 /**

@@ -1,6 +1,7 @@
 import i18next, { type TFunction } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../../shared/settings.ts';
+import { STATE_WORDS } from '../../../shared/state-words.ts';
 import enChat from '../locales/en/chat.json';
 import enCommon from '../locales/en/common.json';
 import enMonitor from '../locales/en/monitor.json';
@@ -10,12 +11,27 @@ import zhCommon from '../locales/zh-CN/common.json';
 import zhMonitor from '../locales/zh-CN/monitor.json';
 import zhSettings from '../locales/zh-CN/settings.json';
 
-export const NAMESPACES = ['common', 'chat', 'monitor', 'settings'] as const;
+export const NAMESPACES = ['common', 'chat', 'monitor', 'settings', 'words'] as const;
 
-/** English and Simplified Chinese; one JSON file per view and language (src/renderer/src/locales). */
+/**
+ * English and Simplified Chinese; one JSON file per view and language (src/renderer/src/locales),
+ * plus `words`: the states and waits every face says alike, from the shared table.
+ */
 const resources = {
-  en: { common: enCommon, chat: enChat, monitor: enMonitor, settings: enSettings },
-  'zh-CN': { common: zhCommon, chat: zhChat, monitor: zhMonitor, settings: zhSettings },
+  en: {
+    common: enCommon,
+    chat: enChat,
+    monitor: enMonitor,
+    settings: enSettings,
+    words: STATE_WORDS.en,
+  },
+  'zh-CN': {
+    common: zhCommon,
+    chat: zhChat,
+    monitor: zhMonitor,
+    settings: zhSettings,
+    words: STATE_WORDS['zh-CN'],
+  },
 };
 
 /** The system's language when it is Chinese, English otherwise. */
@@ -50,5 +66,7 @@ export function applyLanguage(setting: Language): void {
 
 /** The chat's words in English whatever the UI language: the default of the pure helpers. */
 export const englishChat: TFunction = i18next.getFixedT('en', 'chat');
+/** The shared state words in English: the default of the pure helpers that use them. */
+export const englishWords: TFunction = i18next.getFixedT('en', 'words');
 
 export { i18next };

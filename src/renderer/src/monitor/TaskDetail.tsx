@@ -1,16 +1,19 @@
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import Markdown from 'react-markdown';
-import remarkGfm from 'remark-gfm';
-import type { TaskState, TaskView } from '../../../shared/task.ts';
+import { Download, FileJson, Pause, Play, RotateCcw, X } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { LazyMarkdown } from '../components/LazyMarkdown.tsx';
+import { Button, IconButton } from '../ui/index.ts';
+import type { TaskView } from '../../../shared/task.ts';
 import { useUi } from '../store/ui-store.ts';
 import { download, taskJson, taskMarkdown, when } from './format.ts';
 import type { MonitorAction } from './monitor-store.ts';
-import { isTerminal } from './monitor-apply.ts';
+import { allowed } from './task-actions.ts';
 import { attemptNumber } from '../store/attempt.ts';
 import { useMonitor } from './use-monitor.ts';
 import { useChat } from '../store/context.tsx';
 import { ApprovalCard } from '../components/ApprovalCard.tsx';
+import { DetailBody } from './DetailBody.tsx';
 import { ToolCallList } from './ToolCallList.tsx';
 import { mergeToolCalls } from '../components/tool-format.ts';
 
@@ -38,26 +41,19 @@ function Tools({ task }: { task: TaskView }) {
   );
 }
 
-/** Which actions make sense in which state; the others are shown disabled. */
-export function allowed(action: MonitorAction, state: TaskState): boolean {
-  switch (action) {
-    case 'pause':
-      return state === 'queued' || state === 'running' || state === 'interrupted';
-    case 'resume':
-      return state === 'paused';
-    case 'cancel':
-      return !isTerminal(state);
-    case 'retry':
-      return state === 'failed' || state === 'cancelled' || state === 'timed_out';
-  }
-}
-
 const ACTIONS: MonitorAction[] = ['pause', 'resume', 'cancel', 'retry'];
+const ICONS: Record<MonitorAction, ReactNode> = {
+  pause: <Pause size={14} aria-hidden="true" />,
+  resume: <Play size={14} aria-hidden="true" />,
+  cancel: <X size={14} aria-hidden="true" />,
+  retry: <RotateCcw size={14} aria-hidden="true" />,
+};
 
 const Output = memo(function Output({ text }: { text: string }) {
   return (
-    <div className="monitor-output markdown" data-testid="task-output">
-      <Markdown remarkPlugins={[remarkGfm]}>{text}</Markdown>
+    // The chat's renderer: highlighted code with its language and a copy button.
+    <div className="monitor-output" data-testid="task-output">
+      <LazyMarkdown text={text} />
     </div>
   );
 });
@@ -66,30 +62,42 @@ function Actions({ task }: { task: TaskView }) {
   const { t } = useTranslation('monitor');
   const act = useMonitor((s) => s.act);
   const stem = `task-${task.id}`;
+  const stateWord = t(`words:state.${task.state}`);
   return (
     <div role="toolbar" aria-label={t('actions.label')} className="monitor-actions">
-      {ACTIONS.map((action) => (
-        <button
-          key={action}
-          type="button"
-          disabled={!allowed(action, task.state)}
-          onClick={() => void act(action, task.id)}
-        >
-          {t(`actions.${action}`)}
-        </button>
-      ))}
-      <button
-        type="button"
+      {ACTIONS.map((action) => {
+        const ok = allowed(action, task.state);
+        return (
+          <Button
+            key={action}
+            size="sm"
+            icon={ICONS[action]}
+            disabled={!ok}
+            // Why it is off, for the pointer: the tooltip names the state.
+            title={ok ? undefined : t('actions.unavailable', { state: stateWord })}
+            onClick={() => void act(action, task.id)}
+          >
+            {t(`actions.${action}`)}
+          </Button>
+        );
+      })}
+      <span className="monitor-actions-gap" />
+      <Button
+        size="sm"
+        variant="ghost"
+        icon={<Download size={14} aria-hidden="true" />}
         onClick={() => download(`${stem}.md`, taskMarkdown(task), 'text/markdown')}
       >
         {t('actions.exportMarkdown')}
-      </button>
-      <button
-        type="button"
+      </Button>
+      <Button
+        size="sm"
+        variant="ghost"
+        icon={<FileJson size={14} aria-hidden="true" />}
         onClick={() => download(`${stem}.json`, taskJson(task), 'application/json')}
       >
         {t('actions.exportJson')}
-      </button>
+      </Button>
     </div>
   );
 }
@@ -124,20 +132,19 @@ export function TaskDetail() {
     >
       <header className="monitor-detail-head">
         <h2 title={task.prompt}>{task.prompt.split('\n', 1)[0]}</h2>
-        <button
-          type="button"
+        <IconButton
+          size="sm"
           className="monitor-close"
-          aria-label={t('detail.close')}
+          label={t('detail.close')}
+          icon={<X size={16} aria-hidden="true" />}
           onClick={close}
-        >
-          ×
-        </button>
+        />
       </header>
       <p className="monitor-facts">
         <span className="monitor-state" data-testid="detail-state" data-state={task.state}>
-          {t(`state.${task.state}`)}
+          {t(`words:state.${task.state}`)}
         </span>
-        {task.phase && <span> · {t(`phase.${task.phase}`)}</span>}
+        {task.phase && <span> · {t(`words:phase.${task.phase}`)}</span>}
         <span> · {t(`lane.${task.lane}`)}</span>
         <span data-testid="detail-attempts">
           {' · '}
@@ -155,12 +162,10 @@ export function TaskDetail() {
         </div>
       )}
       <Tools task={task} />
-      <details className="monitor-prompt">
-        <summary>{t('detail.prompt')}</summary>
-        <pre>{task.prompt}</pre>
-      </details>
-      <h3>{t('detail.output')}</h3>
-      {task.output ? <Output text={task.output} /> : <p>{t('detail.noOutput')}</p>}
+      <DetailBody
+        prompt={task.prompt}
+        output={task.output ? <Output text={task.output} /> : <p>{t('detail.noOutput')}</p>}
+      />
     </aside>
   );
 }

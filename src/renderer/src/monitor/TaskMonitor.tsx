@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LaneSchema, TaskStateSchema, type Lane, type TaskState } from '../../../shared/task.ts';
+import { Pause, Play } from 'lucide-react';
 import { StorageBanner } from '../storage/StorageBanner.tsx';
+import { Button, Input, Select } from '../ui/index.ts';
+import { useChat } from '../store/context.tsx';
 import { useUi } from '../store/ui-store.ts';
 import { LimiterPanel } from './LimiterPanel.tsx';
 import { ResourcePanel } from './ResourcePanel.tsx';
@@ -18,6 +21,7 @@ function Filters() {
   const { t } = useTranslation('monitor');
   const filter = useMonitor((s) => s.filter);
   const setFilter = useMonitor((s) => s.setFilter);
+  const agents = useChat((s) => s.agents);
   const [search, setSearch] = useState(filter.search);
   useEffect(() => {
     if (search === monitorStore().getState().filter.search) return;
@@ -26,35 +30,36 @@ function Filters() {
   }, [search, setFilter]);
   return (
     <div role="search" aria-label={t('filters.label')} className="monitor-filters">
-      <select
+      <Select
         aria-label={t('filters.state')}
         value={filter.states[0] ?? ''}
-        onChange={(e) => setFilter({ states: e.target.value ? [e.target.value as TaskState] : [] })}
-      >
-        <option value="">
-          {t('filters.state')}: {t('filters.any')}
-        </option>
-        {STATES.map((s) => (
-          <option key={s} value={s}>
-            {t(`state.${s}`)}
-          </option>
-        ))}
-      </select>
-      <select
+        options={[
+          { value: '', label: `${t('filters.state')}: ${t('filters.any')}` },
+          ...STATES.map((s) => ({ value: s, label: t(`words:state.${s}`) })),
+        ]}
+        onChange={(v) => setFilter({ states: v ? [v as TaskState] : [] })}
+      />
+      <Select
         aria-label={t('filters.lane')}
         value={filter.lanes[0] ?? ''}
-        onChange={(e) => setFilter({ lanes: e.target.value ? [e.target.value as Lane] : [] })}
-      >
-        <option value="">
-          {t('filters.lane')}: {t('filters.any')}
-        </option>
-        {LANES.map((l) => (
-          <option key={l} value={l}>
-            {t(`lane.${l}`)}
-          </option>
-        ))}
-      </select>
-      <input
+        options={[
+          { value: '', label: `${t('filters.lane')}: ${t('filters.any')}` },
+          ...LANES.map((l) => ({ value: l, label: t(`lane.${l}`) })),
+        ]}
+        onChange={(v) => setFilter({ lanes: v ? [v as Lane] : [] })}
+      />
+      {agents.length > 1 && (
+        <Select
+          aria-label={t('filters.agent')}
+          value={filter.agents[0] ?? ''}
+          options={[
+            { value: '', label: `${t('filters.agent')}: ${t('filters.any')}` },
+            ...agents.map((a) => ({ value: a, label: a })),
+          ]}
+          onChange={(v) => setFilter({ agents: v ? [v] : [] })}
+        />
+      )}
+      <Input
         type="search"
         aria-label={t('filters.search')}
         placeholder={t('filters.searchPlaceholder')}
@@ -76,12 +81,12 @@ function Bulk() {
   };
   return (
     <div className="monitor-bulk">
-      <button type="button" onClick={() => void run('pauseAll')}>
+      <Button icon={<Pause size={14} aria-hidden="true" />} onClick={() => void run('pauseAll')}>
         {t('bulk.pauseAll')}
-      </button>
-      <button type="button" onClick={() => void run('resumeAll')}>
+      </Button>
+      <Button icon={<Play size={14} aria-hidden="true" />} onClick={() => void run('resumeAll')}>
         {t('bulk.resumeAll')}
-      </button>
+      </Button>
       <span role="status" className="monitor-bulk-done" data-testid="bulk-result">
         {done}
       </span>
@@ -97,9 +102,9 @@ function Notice() {
   return (
     <div role="alert" className="monitor-notice">
       {notice}{' '}
-      <button type="button" onClick={dismiss}>
+      <Button size="sm" onClick={dismiss}>
         {t('dismiss')}
-      </button>
+      </Button>
     </div>
   );
 }

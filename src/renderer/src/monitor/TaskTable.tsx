@@ -15,6 +15,7 @@ import { duration, elapsedMs, when } from './format.ts';
 import { isTerminal } from './monitor-apply.ts';
 import { attemptNumber } from '../store/attempt.ts';
 import { useMonitor } from './use-monitor.ts';
+import { nextRow } from './row-keys.ts';
 
 const ROW_HEIGHT = 34;
 
@@ -47,9 +48,9 @@ function useLabels(): Labels {
     const map = <K extends string>(keys: readonly K[], prefix: string): Record<K, string> =>
       Object.fromEntries(keys.map((k) => [k, t(`${prefix}.${k}` as string)])) as Record<K, string>;
     return {
-      state: map(TaskStateSchema.options, 'state'),
+      state: map(TaskStateSchema.options, 'words:state'),
       lane: map(LaneSchema.options, 'lane'),
-      phase: map(TaskPhaseSchema.options, 'phase'),
+      phase: map(TaskPhaseSchema.options, 'words:phase'),
       none: t('progress.none'),
       chars: t('progress.charsUnit'),
     };
@@ -67,12 +68,23 @@ interface RowProps {
   index: number;
   start: number;
   selected: boolean;
+  /** The row the Tab key lands on: the selected one, else the first. */
+  tabStop: boolean;
   now: number;
   onSelect(id: string): void;
   labels: Labels;
 }
 
-const Row = memo(function Row({ row, index, start, selected, now, onSelect, labels }: RowProps) {
+const Row = memo(function Row({
+  row,
+  index,
+  start,
+  selected,
+  tabStop,
+  now,
+  onSelect,
+  labels,
+}: RowProps) {
   const elapsed = elapsedMs(row, now);
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.key === 'Enter' || event.key === ' ') {
@@ -85,7 +97,7 @@ const Row = memo(function Row({ row, index, start, selected, now, onSelect, labe
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
-      tabIndex={selected ? 0 : -1}
+      tabIndex={tabStop ? 0 : -1}
       className="monitor-row"
       data-state={row.state}
       data-task-id={row.id}
@@ -112,7 +124,11 @@ const Row = memo(function Row({ row, index, start, selected, now, onSelect, labe
 
 const COLUMNS = ['state', 'lane', 'title', 'created', 'elapsed', 'progress', 'attempts'] as const;
 
-/** Every task the filter lets through, virtualized: only the rows on screen are in the DOM. */
+/**
+ * Every task the filter lets through, virtualized: only the rows on screen are in the DOM.
+ * Keyboard: Tab reaches the grid (the selected row, else the first); arrows, Page Up/Down,
+ * Home and End move the selection, which opens the task in the detail pane.
+ */
 export function TaskTable() {
   const { t } = useTranslation('monitor');
   const labels = useLabels();
@@ -136,6 +152,35 @@ export function TaskTable() {
     return row !== undefined && !isTerminal(row.state) && row.startedAt !== null;
   });
   const now = useNow(1_000, anyRunning);
+  /** The row to focus once it is rendered (a key moved the selection). */
+  const focusNext = useRef<string | null>(null);
+
+  useEffect(() => {
+    const id = focusNext.current;
+    if (id === null || id !== selectedId) return;
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-task-id="${id}"]`);
+    if (!el) return;
+    focusNext.current = null;
+    el.focus({ preventScroll: true });
+  });
+
+  const selectedListed = selectedId !== null && rows.has(selectedId) && ids.includes(selectedId);
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    // From the row with focus (the tab stop may be the first row while none is selected).
+    const focused = (event.target as HTMLElement)
+      .closest('[data-task-id]')
+      ?.getAttribute('data-task-id');
+    const from = focused ?? selectedId;
+    const current = from === null || from === undefined ? -1 : ids.indexOf(from);
+    const next = nextRow(event.key, current, ids.length);
+    const id = next === null ? undefined : ids[next];
+    if (next === null || id === undefined) return;
+    event.preventDefault();
+    focusNext.current = id;
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+    openTask(id);
+  };
 
   return (
     <div
@@ -143,6 +188,7 @@ export function TaskTable() {
       aria-label={t('table.label')}
       aria-rowcount={ids.length + 1}
       className="monitor-grid"
+      onKeyDown={onKeyDown}
     >
       <div role="row" aria-rowindex={1} className="monitor-row monitor-head">
         {COLUMNS.map((c) => (
@@ -163,6 +209,7 @@ export function TaskTable() {
                 index={item.index}
                 start={item.start}
                 selected={row.id === selectedId}
+                tabStop={selectedListed ? row.id === selectedId : item.index === 0}
                 now={now}
                 onSelect={openTask}
                 labels={labels}

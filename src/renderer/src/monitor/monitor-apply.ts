@@ -9,10 +9,12 @@ import { mergeTask } from '../store/apply-batch.ts';
 export interface MonitorFilter {
   states: TaskState[];
   lanes: Lane[];
+  /** Agents (issue 14: each conversation keeps its agent). */
+  agents: string[];
   search: string;
 }
 
-export const emptyFilter = (): MonitorFilter => ({ states: [], lanes: [], search: '' });
+export const emptyFilter = (): MonitorFilter => ({ states: [], lanes: [], agents: [], search: '' });
 
 /** How many starts of the limiter window the sparkline keeps. */
 export const SAMPLE_COUNT = 60;
@@ -67,6 +69,7 @@ export function summarize(task: TaskView, held?: TaskSummary): TaskSummary {
     lane: task.lane,
     state: task.state,
     title: held?.title ?? titleOf(task.prompt),
+    ...((task.agentId ?? held?.agentId) ? { agentId: task.agentId ?? held?.agentId } : {}),
     attempts: task.attempts,
     ...(task.failures === undefined ? {} : { failures: task.failures }),
     maxAttempts: task.maxAttempts,
@@ -84,10 +87,11 @@ export function summarize(task: TaskView, held?: TaskSummary): TaskSummary {
 /** Whether a task belongs in the list under the filter (search: the title, as far as we know). */
 export function matches(
   filter: MonitorFilter,
-  row: Pick<TaskSummary, 'state' | 'lane' | 'title'>,
+  row: Pick<TaskSummary, 'state' | 'lane' | 'title' | 'agentId'>,
 ): boolean {
   if (filter.states.length > 0 && !filter.states.includes(row.state)) return false;
   if (filter.lanes.length > 0 && !filter.lanes.includes(row.lane)) return false;
+  if (filter.agents.length > 0 && !filter.agents.includes(row.agentId ?? '')) return false;
   const search = filter.search.trim().toLowerCase();
   return search === '' || row.title.toLowerCase().includes(search);
 }

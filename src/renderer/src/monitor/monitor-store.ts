@@ -159,12 +159,13 @@ export function createMonitorStore(api: RendererApi, schedule: Scheduler): Monit
   function loadList(): void {
     if (active === 0) return;
     const asked = ++listAsked;
-    const { states, lanes, search } = getState().filter;
+    const { states, lanes, agents, search } = getState().filter;
     setState({ loading: true });
     api
       .invoke('tasks.list', {
         ...(states.length > 0 && { states }),
         ...(lanes.length > 0 && { lanes }),
+        ...(agents.length > 0 && { agents }),
         ...(search.trim() && { search: search.trim() }),
         limit: LIST_LIMIT,
       })

@@ -7,6 +7,8 @@ import { useUi } from '../store/ui-store.ts';
 import { gatewayProblem } from './gateway-problem.ts';
 import { existingSettingsStore } from './settings-connection.ts';
 import type { SettingsState } from './settings-store.ts';
+import { gatewayDownText } from '../components/task-status.ts';
+import { Button } from '../ui/index.ts';
 import './settings.css';
 
 const MESSAGE = {
@@ -29,14 +31,34 @@ function useConfiguredUrl(): string | null {
  */
 export function GatewayBanner() {
   const { t } = useTranslation('settings');
+  const { t: chatT } = useTranslation('chat');
   const problem = useChat(
     useShallow((s) => {
       const found = gatewayProblem(Object.values(s.tasks), s.upstream);
       return { kind: found?.kind ?? null, url: found?.url ?? null };
     }),
   );
+  const down = useChat((s) => (s.upstream?.gateway.state === 'down' ? s.upstream.gateway : null));
   const configured = useConfiguredUrl();
-  const show = useUi((s) => s.show);
+  const openSettings = useUi((s) => s.openSettings);
+  if (down) {
+    // Issue 12: the core knows the gateway is down and probes it; messages wait, no attempt spent.
+    return (
+      <div
+        className="problem-banner gateway-banner"
+        role="alert"
+        data-testid="gateway-banner"
+        data-problem="gateway-down"
+      >
+        <p>
+          {gatewayDownText(down, chatT)} {t('banner.messagesWait')}
+        </p>
+        <Button size="sm" onClick={() => openSettings('connection')}>
+          {t('banner.openSettings')}
+        </Button>
+      </div>
+    );
+  }
   if (!problem.kind) return null;
   // The address the failed call used; else the one in the settings.
   const url = problem.url ?? configured ?? t('banner.theGateway');
@@ -48,9 +70,9 @@ export function GatewayBanner() {
       data-problem={problem.kind}
     >
       <p>{t(MESSAGE[problem.kind], { url })}</p>
-      <button type="button" onClick={() => show('settings')}>
+      <Button size="sm" onClick={() => openSettings('connection')}>
         {t('banner.openSettings')}
-      </button>
+      </Button>
     </div>
   );
 }

@@ -1,28 +1,21 @@
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SettingsView as StoredSettings } from '../../../shared/settings.ts';
 import { StorageBanner } from '../storage/StorageBanner.tsx';
-import { LANGUAGES_ORDER } from './languages.ts';
-import { CheckField, Section, TextField } from './fields.tsx';
+import { useUi, type SettingsSection } from '../store/ui-store.ts';
+import { Button } from '../ui/index.ts';
+import { SECTIONS, sectionOf } from './sections.ts';
 import {
-  LANES,
-  TOOL_NAMES,
-  TOOL_POLICIES,
-  laneKey,
-  type NumberKey,
-  type ToolPolicy,
-} from './form.ts';
+  AppearanceSection,
+  ConnectionSection,
+  LimitSections,
+  NotificationsSection,
+  ToolsSection,
+  type Form,
+} from './SettingsSections.tsx';
 import { useSettings } from './settings-connection.ts';
 import { useSettingsForm, type Status } from './use-settings-form.ts';
 import './settings.css';
-
-const LIMIT_FIELDS: NumberKey[] = [
-  'perWindow',
-  'windowSeconds',
-  'maxConcurrent',
-  'workerCount',
-  'maxAttempts',
-  'maxUnfinished',
-];
 
 function StatusLine({ status }: { status: Status | null }) {
   const { t } = useTranslation('settings');
@@ -43,206 +36,115 @@ function StatusLine({ status }: { status: Status | null }) {
   );
 }
 
-function SettingsForm({ settings }: { settings: StoredSettings }) {
+/** The side navigation: one entry per section, a dot on those with unsaved changes. */
+function SectionNav({
+  active,
+  marked,
+  onPick,
+}: {
+  active: SettingsSection;
+  marked: ReadonlySet<SettingsSection>;
+  onPick(section: SettingsSection): void;
+}) {
   const { t } = useTranslation('settings');
-  const form = useSettingsForm(settings);
-  const { values, errors } = form;
-  const numberField = (key: NumberKey, label: string) => (
-    <TextField
-      key={key}
-      id={`settings-${key}`}
-      label={label}
-      inputMode="decimal"
-      value={values[key]}
-      error={errors[key]}
-      onChange={(v) => form.change(key, v)}
-    />
+  return (
+    <nav className="settings-nav" aria-label={t('nav')}>
+      {SECTIONS.map((section) => (
+        <button
+          key={section}
+          type="button"
+          className="settings-nav-item"
+          aria-current={section === active ? 'true' : undefined}
+          data-changed={marked.has(section) ? 'true' : undefined}
+          onClick={() => onPick(section)}
+        >
+          {t(`sections.${section}`)}
+          {marked.has(section) && (
+            <span className="changed-dot" aria-label={t('changedHere')} role="img" />
+          )}
+        </button>
+      ))}
+    </nav>
   );
+}
 
+/** Save and Cancel, always in view at the bottom, with the unsaved-changes mark. */
+function SaveBar({ form }: { form: Form }) {
+  const { t } = useTranslation('settings');
+  return (
+    <div className="settings-bar" data-dirty={form.dirty ? 'true' : undefined}>
+      {form.dirty && (
+        <span className="settings-unsaved" data-testid="settings-unsaved">
+          {t('unsaved')}
+        </span>
+      )}
+      <StatusLine status={form.status} />
+      <span className="settings-bar-gap" />
+      <Button disabled={!form.dirty || form.busy} onClick={form.cancel}>
+        {t('cancel')}
+      </Button>
+      <Button type="submit" variant="primary" disabled={form.busy}>
+        {form.busy ? t('saving') : t('save')}
+      </Button>
+    </div>
+  );
+}
+
+function useActiveSection(scroller: RefObject<HTMLDivElement | null>) {
+  const [active, setActive] = useState<SettingsSection>('connection');
+  /** Until then, scroll events are ours (a pick): the last sections cannot reach the top. */
+  const pickedUntil = useRef(0);
+  const onScroll = (): void => {
+    const el = scroller.current;
+    if (!el || Date.now() < pickedUntil.current) return;
+    const top = el.getBoundingClientRect().top;
+    let current: SettingsSection = 'connection';
+    for (const section of SECTIONS) {
+      const node = el.querySelector(`[data-section="${section}"]`);
+      if (node && node.getBoundingClientRect().top - top <= 48) current = section;
+    }
+    setActive(current);
+  };
+  const show = (section: SettingsSection): void => {
+    pickedUntil.current = Date.now() + 600;
+    scroller.current
+      ?.querySelector(`[data-section="${section}"]`)
+      ?.scrollIntoView({ block: 'start' });
+    setActive(section);
+  };
+  return { active, onScroll, show };
+}
+
+function SettingsForm({ settings }: { settings: StoredSettings }) {
+  const form = useSettingsForm(settings);
+  const scroller = useRef<HTMLDivElement>(null);
+  const { active, onScroll, show } = useActiveSection(scroller);
+  const asked = useUi((s) => s.settingsSection);
+  // A link asked for a section ("Settings → Tools"): bring it into view once.
+  useEffect(() => {
+    if (!asked) return;
+    show(asked);
+    useUi.setState({ settingsSection: null });
+  }, [asked]);
+  const marked = new Set(form.changed.map(sectionOf));
   return (
     <form className="settings-form" noValidate onSubmit={(e) => void form.save(e)}>
-      <Section title={t('sections.gateway')}>
-        <TextField
-          id="settings-gatewayUrl"
-          label={t('fields.gatewayUrl')}
-          type="url"
-          value={values.gatewayUrl}
-          error={errors.gatewayUrl}
-          hint={t('hints.gatewayUrl')}
-          onChange={(v) => form.change('gatewayUrl', v)}
-        />
-        <TextField
-          id="settings-token"
-          label={t('fields.token')}
-          type="password"
-          autoComplete="new-password"
-          value={form.token}
-          error={errors.token}
-          hint={t('hints.token')}
-          placeholder={t(settings.tokenSet ? 'token.placeholderSet' : 'token.placeholderEmpty')}
-          onChange={form.changeToken}
-        >
-          <div className="token-state">
-            <span data-testid="token-state">
-              {t(settings.tokenSet ? 'token.set' : 'token.notSet')}
-            </span>
-            <span className="token-storage" data-testid="token-storage">
-              {t(`token.storage.${settings.tokenStorage}`)}
-            </span>
-            <button
-              type="button"
-              disabled={!settings.tokenSet || form.busy}
-              onClick={() => void form.clearToken()}
-            >
-              {t('token.clear')}
-            </button>
-          </div>
-        </TextField>
-        <TextField
-          id="settings-agentId"
-          label={t('fields.agentId')}
-          value={values.agentId}
-          error={errors.agentId}
-          onChange={(v) => form.change('agentId', v)}
-        />
-      </Section>
-
-      <Section title={t('sections.limits')}>
-        <div className="field-grid">
-          {LIMIT_FIELDS.map((key) => numberField(key, t(`fields.${key}`)))}
-        </div>
-      </Section>
-
-      <Section title={t('sections.timeouts')}>
-        <p className="field-hint">{t('hints.timeouts')}</p>
-        <div className="field-grid field-grid-pairs">
-          {LANES.map((lane) => {
-            const name = t(`lanes.${lane}`);
-            return [
-              numberField(laneKey(lane, 'Total'), t('fields.total', { lane: name })),
-              numberField(laneKey(lane, 'Stall'), t('fields.stall', { lane: name })),
-            ];
-          })}
-        </div>
-      </Section>
-
-      <Section title={t('sections.waits')}>
-        <p className="field-hint">{t('hints.waits')}</p>
-        <div className="field-grid">
-          {numberField(
-            'waitGatewayInteractive',
-            t('fields.waitGateway', { lane: t('lanes.interactive') }),
-          )}
-          {numberField('waitGatewayShort', t('fields.waitGateway', { lane: t('lanes.short') }))}
-          {numberField('waitGatewayLong', t('fields.waitGateway', { lane: t('lanes.long') }))}
-          {numberField('waitRateLimit', t('fields.waitRateLimit'))}
-        </div>
-      </Section>
-
-      <Section title={t('sections.retention')}>
-        {numberField('retentionDays', t('fields.retentionDays'))}
-      </Section>
-
-      <Section title={t('sections.guard')}>
-        <p className="field-hint">{t('hints.guard')}</p>
-        <div className="field-grid">
-          {numberField('guardMemoryMb', t('fields.guardMemoryMb'))}
-          {numberField('guardFreeDiskMb', t('fields.guardFreeDiskMb'))}
-        </div>
-      </Section>
-
-      <Section title={t('sections.cache')}>
-        <CheckField
-          id="settings-cacheEnabled"
-          label={t('fields.cacheEnabled')}
-          checked={values.cacheEnabled}
-          onChange={(v) => form.change('cacheEnabled', v)}
-        />
-        {numberField('cacheTtlMinutes', t('fields.cacheTtlMinutes'))}
-      </Section>
-
-      <Section title={t('sections.notifications')}>
-        <CheckField
-          id="settings-notifications"
-          label={t('fields.notifications')}
-          checked={values.notifications}
-          hint={form.notificationsDenied ? t('hints.notificationsDenied') : undefined}
-          onChange={form.changeNotifications}
-        />
-      </Section>
-
-      <Section title={t('sections.tools')}>
-        <CheckField
-          id="settings-toolsEnabled"
-          label={t('fields.toolsEnabled')}
-          checked={values.toolsEnabled}
-          onChange={(v) => form.change('toolsEnabled', v)}
-        />
-        <TextField
-          id="settings-toolsWorkspace"
-          label={t('fields.toolsWorkspace')}
-          value={values.toolsWorkspace}
-          error={errors.toolsWorkspace}
-          hint={t('hints.toolsWorkspace')}
-          placeholder={t('placeholders.toolsWorkspace')}
-          onChange={(v) => form.change('toolsWorkspace', v)}
-        />
-        <p className="field-hint">{t('hints.toolPolicies')}</p>
-        <div className="field-grid">
-          {TOOL_NAMES.map((name) => (
-            <div className="field" key={name}>
-              <label htmlFor={`settings-tool-${name}`}>{name}</label>
-              <select
-                id={`settings-tool-${name}`}
-                value={values.toolPolicies[name]}
-                onChange={(e) =>
-                  form.change('toolPolicies', {
-                    ...values.toolPolicies,
-                    [name]: e.target.value as ToolPolicy,
-                  })
-                }
-              >
-                {TOOL_POLICIES.map((policy) => (
-                  <option key={policy} value={policy}>
-                    {t(`toolPolicies.${policy}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-          ))}
-        </div>
-      </Section>
-
-      <Section title={t('sections.language')}>
-        <div className="field">
-          <label htmlFor="settings-language">{t('fields.language')}</label>
-          <select
-            id="settings-language"
-            value={values.language}
-            onChange={(e) => form.change('language', e.target.value as typeof values.language)}
-          >
-            {LANGUAGES_ORDER.map((lng) => (
-              <option key={lng} value={lng}>
-                {t(`languages.${lng}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-      </Section>
-
-      <div className="settings-actions">
-        <button type="submit" className="primary" disabled={form.busy}>
-          {form.busy ? t('saving') : t('save')}
-        </button>
-        <StatusLine status={form.status} />
+      <SectionNav active={active} marked={marked} onPick={show} />
+      <div className="settings-scroll" ref={scroller} onScroll={onScroll}>
+        <ConnectionSection form={form} settings={settings} />
+        <LimitSections form={form} />
+        <NotificationsSection form={form} />
+        <ToolsSection form={form} />
+        <AppearanceSection form={form} />
       </div>
+      <SaveBar form={form} />
     </form>
   );
 }
 
 /**
- * Settings (issue 5): gateway, token, limits, timeouts, retention, notifications, local tools
- * (issue 6), language.
+ * Settings (issue 5, laid out in issue 14): a side navigation of sections, the sections in one
+ * scrolling column, and Save / Cancel in a bar that stays in view.
  */
 export function SettingsView() {
   const { t } = useTranslation('settings');
@@ -251,16 +153,16 @@ export function SettingsView() {
   const reload = useSettings((s) => s.reload);
   return (
     <main className="settings" aria-label={t('title')}>
-      <h1 className="title">{t('title')}</h1>
+      <header className="view-head">
+        <h1 className="title">{t('title')}</h1>
+      </header>
       <StorageBanner />
       {settings ? (
         <SettingsForm settings={settings} />
       ) : loadError ? (
         <div className="settings-problem" role="alert">
           <p>{t('loadFailed', { message: loadError })}</p>
-          <button type="button" onClick={reload}>
-            {t('retry')}
-          </button>
+          <Button onClick={reload}>{t('retry')}</Button>
         </div>
       ) : (
         <p className="settings-loading">{t('loading')}</p>

@@ -30,6 +30,8 @@ interface TextFieldProps {
   inputMode?: 'decimal' | 'numeric';
   placeholder?: string;
   autoComplete?: string;
+  /** A datalist of suggestions (the gateway's agents). */
+  list?: string;
   children?: ReactNode;
 }
 
@@ -45,6 +47,8 @@ export function TextField(props: TextFieldProps) {
       <label htmlFor={props.id}>{props.label}</label>
       <input
         id={props.id}
+        className="input"
+        list={props.list}
         type={props.type ?? 'text'}
         inputMode={props.inputMode}
         value={props.value}
@@ -86,11 +90,25 @@ export function CheckField({ id, label, checked, onChange, hint }: CheckFieldPro
   );
 }
 
-export function Section({ title, children }: { title: string; children: ReactNode }) {
+/** A section of the settings page; the side navigation scrolls to it by `id`. */
+export function Section({
+  id,
+  title,
+  children,
+}: {
+  id: string;
+  title: string;
+  children: ReactNode;
+}) {
   return (
-    <fieldset className="settings-section">
-      <legend>{title}</legend>
+    <section
+      id={`settings-section-${id}`}
+      className="settings-section"
+      aria-labelledby={`settings-section-${id}-title`}
+      data-section={id}
+    >
+      <h2 id={`settings-section-${id}-title`}>{title}</h2>
       {children}
-    </fieldset>
+    </section>
   );
 }

@@ -1,6 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Language, SettingsPatch, SettingsView } from '../../../shared/settings.ts';
 import type { RendererApi } from '../api/types.ts';
+import type { GatewayCheck } from '../../../shared/gateway-check.ts';
+import type { ApiParams } from '../../../shared/ipc-contract.ts';
 
 export interface SettingsState {
   /** null until the first `settings.get` answers. */
@@ -10,6 +12,8 @@ export interface SettingsState {
   reload(): void;
   /** Resolves to the stored settings; rejects with the server's refusal (it names the field). */
   update(patch: SettingsPatch): Promise<SettingsView>;
+  /** "Test connection": what the gateway says about these values (or the saved ones). */
+  check(params: ApiParams<'gateway.check'>): Promise<GatewayCheck>;
 }
 
 export type SettingsStore = StoreApi<SettingsState>;
@@ -34,6 +38,7 @@ export function createSettingsStore(
         .then((settings) => set({ settings, loadError: null }))
         .catch((error: unknown) => set({ loadError: describe(error) }));
     },
+    check: (params) => api.invoke('gateway.check', params),
     async update(patch) {
       const settings = await api.invoke('settings.update', patch);
       set({ settings, loadError: null });

@@ -44,11 +44,28 @@ export function useSettingsForm(settings: SettingsView) {
     }
   }
 
+  /** Checked as it is typed: the field's own problem shows at once, not only at Save. */
   function change<K extends keyof FormValues>(key: K, value: FormValues[K]): void {
-    setValues((v) => ({ ...v, [key]: value }));
+    const next = { ...values, [key]: value };
+    setValues(next);
     setStatus(null);
-    if (errors[key]) setErrors(({ [key]: _, ...rest }) => rest);
+    const problem = readForm(next, base).errors[key];
+    setErrors(({ [key]: _, ...rest }) => (problem ? { ...rest, [key]: problem } : rest));
   }
+
+  /** Back to what is saved: every field, the typed token and the problems go. */
+  function cancel(): void {
+    setValues(toForm(base));
+    setToken('');
+    setErrors({});
+    setStatus(null);
+  }
+
+  const loaded = toForm(base);
+  /** The fields that differ from what is saved (the side navigation marks their sections). */
+  const changed = (Object.keys(values) as (keyof FormValues)[]).filter(
+    (key) => JSON.stringify(values[key]) !== JSON.stringify(loaded[key]),
+  );
 
   function changeNotifications(enabled: boolean): void {
     change('notifications', enabled);
@@ -121,6 +138,9 @@ export function useSettingsForm(settings: SettingsView) {
 
   return {
     values,
+    dirty,
+    changed: token !== '' ? [...changed, 'token' as const] : changed,
+    cancel,
     token,
     errors,
     status,

@@ -20,6 +20,13 @@ export interface ChatState extends ChatData {
   positions: Record<string, QueueSlot>;
   /** Conversations whose older page is loading, or failed to (see `loadEarlier`). */
   earlierStatus: Record<string, EarlierStatus>;
+  /** The gateway's agents (`GET /v1/models`), for "New chat"; empty until known. */
+  agents: string[];
+  /** The agent the next new conversation talks to; null: the one in the settings. */
+  newAgent: string | null;
+  /** Asks the gateway for its agents again (the list can change while ClawDesk runs). */
+  loadAgents(): void;
+  setNewAgent(agentId: string | null): void;
   select(conversationId: string): void;
   /** Reads the page before the oldest message held (the user scrolled up to it). */
   loadEarlier(conversationId: string): Promise<void>;
@@ -38,7 +45,7 @@ export interface ChatState extends ChatData {
    * loaded); null on failure.
    */
   readHistory(conversationId: string): Promise<TaskView[] | null>;
-  /** Retry, cancel or resume one message; a refusal ("cannot retry a succeeded task") becomes the notice. */
+  /** Retry, cancel, pause or resume one message; a refusal ("cannot retry a succeeded task") becomes the notice. */
   act(action: TaskAction, taskId: string): Promise<void>;
   /** The user's answer to a tool call waiting for approval; a refusal becomes the notice. */
   approve(taskId: string, toolCallId: string, approved: boolean): Promise<boolean>;
@@ -47,12 +54,13 @@ export interface ChatState extends ChatData {
   dismissNotice(): void;
 }
 
-export type TaskAction = 'retry' | 'cancel' | 'resume';
+export type TaskAction = 'retry' | 'cancel' | 'resume' | 'pause';
 
 const ACTION_METHOD = {
   retry: 'tasks.retry',
   cancel: 'tasks.cancel',
   resume: 'tasks.resume',
+  pause: 'tasks.pause',
 } as const;
 
 /** The slots we already hold are kept when unchanged, so their messages do not re-render. */
@@ -93,6 +101,12 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     language: null,
     positions: {},
     earlierStatus: {},
+    agents: [],
+    newAgent: null,
+    loadAgents,
+    setNewAgent(agentId) {
+      set({ newAgent: agentId });
+    },
     select(conversationId) {
       autoPick = false;
       set({ currentId: conversationId });
@@ -101,11 +115,16 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     loadEarlier: (conversationId) => history.earlier(conversationId),
     newChat() {
       autoPick = false;
-      set({ currentId: null });
+      // A new chat starts with the settings' agent unless the user picks another.
+      set({ currentId: null, newAgent: null });
+      loadAgents();
     },
     async send(text, lane) {
       const known = get().currentId ?? (creating ? await creating : null);
-      const params = known ? { conversationId: known, text } : { text };
+      const agentId = get().newAgent;
+      const params = known
+        ? { conversationId: known, text }
+        : { text, ...(agentId !== null ? { agentId } : {}) };
       const request = api.invoke('chat.send', lane ? { ...params, lane } : params);
       const pending = request.then(
         (r) => r.conversation.id,
@@ -224,6 +243,18 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
       });
   }
 
+  /** The gateway's agents, for the agent picker of a new chat; a failure leaves the list. */
+  function loadAgents(): void {
+    api
+      .invoke('gateway.check', {})
+      .then((check) => {
+        if (check.agents.length > 0) setState({ agents: check.agents });
+      })
+      .catch(() => {
+        // No list: the picker offers only the settings' agent.
+      });
+  }
+
   /** Tells main which conversation is on screen, so its messages go first in their lane. */
   function focus(conversationId: string | null): void {
     api.invoke('ui.focus', { conversationId }).catch(() => {
@@ -281,6 +312,7 @@ export function createChatStore(api: RendererApi, schedule: Scheduler): ChatStor
     if (state.currentId !== previous.currentId) focus(state.currentId);
   });
   focus(null);
+  loadAgents();
   loadUpstream();
   loadSettings();
   loadConversations();

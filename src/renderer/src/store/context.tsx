@@ -14,3 +14,10 @@ export function useChat<T>(selector: (state: ChatState) => T): T {
   if (!store) throw new Error('useChat used outside <StoreProvider>');
   return useStore(store, selector);
 }
+
+/** The store itself, for an event handler that sets state outside a selector. */
+export function useChatStore(): ChatStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useChatStore used outside <StoreProvider>');
+  return store;
+}

@@ -10,6 +10,8 @@ export interface Notice {
     | 'retry'
     | 'cancel'
     | 'resume'
+    | 'pause'
+    | 'copy'
     | 'loadMessages'
     | 'loadConversations'
     | 'rename'
