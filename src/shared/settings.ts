@@ -15,6 +15,10 @@ export const LaneTimeoutsSchema = z.object({
   stallMs: ms(10_000, 24 * 3_600_000),
 });
 
+/** The OS sandbox exec tools run in: bubblewrap (Linux), sandbox-exec (macOS) or none. */
+export const ToolSandboxKindSchema = z.enum(['bubblewrap', 'seatbelt', 'none']);
+export type ToolSandboxKind = z.infer<typeof ToolSandboxKindSchema>;
+
 /**
  * What the user can set. The gateway token is never part of it: it is written with
  * `settings.update` ({ token }) and only ever read back as `tokenSet`.

@@ -33,6 +33,7 @@ beforeEach(async () => {
     workspace: ws,
     signal: new AbortController().signal,
     limits: { maxReadBytes: 1024, maxWriteBytes: 1024, maxOutputBytes: 4096, timeoutMs: 1000 },
+    sandbox: { kind: 'none', hidden: [], network: [] },
   };
 });
 
@@ -63,6 +64,35 @@ describe('hard links', () => {
     await writeFile(path.join(ws, 'own.txt'), 'mine');
     expect(await readFileTool.run({ path: 'own.txt' }, ctx)).toEqual({ ok: true, content: 'mine' });
     expect((await writeFileTool.run({ path: 'own.txt', content: 'new' }, ctx)).ok).toBe(true);
+  });
+});
+
+describe('the data folder inside a workspace the user chose', () => {
+  it('is out of reach of the file tools', async () => {
+    const data = path.join(ws, '.clawdesk');
+    await mkdir(data);
+    await writeFile(path.join(data, 'clawdesk.db'), 'db-secret');
+    const inside = { ...ctx, sandbox: { ...ctx.sandbox, hidden: [data] } };
+    const read = await readFileTool.run({ path: '.clawdesk/clawdesk.db' }, inside);
+    expect(read).toEqual({
+      ok: false,
+      content: "path .clawdesk/clawdesk.db is in ClawDesk's data folder",
+    });
+    const write = await writeFileTool.run({ path: '.clawdesk/x', content: 'x' }, inside);
+    expect(write.ok).toBe(false);
+    expect((await listDirectoryTool.run({ path: '.clawdesk' }, inside)).ok).toBe(false);
+    expect(await readdir(data)).toEqual(['clawdesk.db']);
+    // The rest of the workspace is as before.
+    expect((await writeFileTool.run({ path: 'notes.txt', content: 'x' }, inside)).ok).toBe(true);
+  });
+
+  it('does not hide a workspace that is itself inside the data folder (the default)', async () => {
+    const inDefault = { ...ctx, sandbox: { ...ctx.sandbox, hidden: [root] } };
+    expect((await writeFileTool.run({ path: 'a.txt', content: 'x' }, inDefault)).ok).toBe(true);
+    expect(await readFileTool.run({ path: 'a.txt' }, inDefault)).toEqual({
+      ok: true,
+      content: 'x',
+    });
   });
 });
 

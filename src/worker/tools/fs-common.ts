@@ -1,6 +1,7 @@
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolveInWorkspace } from './sandbox.ts';
+import { isInside, resolveInWorkspace } from './sandbox.ts';
 import type { ToolContext, ToolResult } from './types.ts';
 
 /** What every file tool shares: argument shapes, error sentences, the way into the workspace. */
@@ -53,7 +54,11 @@ export interface Entered {
   name: string;
 }
 
-/** Resolves through the sandbox and checks cancellation, the common start of every tool. */
+/**
+ * Resolves through the sandbox and checks cancellation, the common start of every tool. The
+ * data folder (ctx.sandbox.hidden) may lie inside a workspace the user chose; it stays out of
+ * reach of the file tools as it is out of sight in the exec sandbox.
+ */
 export async function enter(
   ctx: ToolContext,
   requested: string,
@@ -62,6 +67,11 @@ export async function enter(
   const resolved = await resolveInWorkspace(ctx.workspace, requested);
   if (!resolved.ok) return { ok: false, result: fail(resolved.reason) };
   const { root, path: real } = resolved;
+  const hiddenReal = await Promise.all(ctx.sandbox.hidden.map((h) => realpath(h).catch(() => h)));
+  const hidden = hiddenReal.find((h) => h !== root && isInside(root, h) && isInside(h, real));
+  if (hidden !== undefined) {
+    return { ok: false, result: fail(`path ${requested} is in ClawDesk's data folder`) };
+  }
   const rel = path.relative(root, real);
   const parts = rel === '' ? [] : rel.split(path.sep);
   const name = parts.pop() ?? '';
