@@ -28,9 +28,15 @@ const view = (patch: Partial<SettingsView> = {}): SettingsView => ({
   notifications: { enabled: true },
   language: 'system',
   responseCache: { enabled: false, ttlMs: 10 * MINUTE },
-  tools: { enabled: false, workspace: '', policies: {} },
+  tools: {
+    enabled: false,
+    workspace: '',
+    policies: {},
+    network: { exec_command: false, exec_python: false },
+  },
   tokenSet: false,
   tokenStorage: 'file',
+  toolSandbox: { kind: 'bubblewrap', detail: 'bubblewrap 0.8.0' },
   ...patch,
 });
 

@@ -3,15 +3,9 @@ import type { SettingsView as StoredSettings } from '../../../shared/settings.ts
 import { StorageBanner } from '../storage/StorageBanner.tsx';
 import { LANGUAGES_ORDER } from './languages.ts';
 import { CheckField, Section, TextField } from './fields.tsx';
-import {
-  LANES,
-  TOOL_NAMES,
-  TOOL_POLICIES,
-  laneKey,
-  type NumberKey,
-  type ToolPolicy,
-} from './form.ts';
+import { LANES, laneKey, type NumberKey } from './form.ts';
 import { useSettings } from './settings-connection.ts';
+import { ToolsSection } from './ToolsSection.tsx';
 import { useSettingsForm, type Status } from './use-settings-form.ts';
 import './settings.css';
 
@@ -150,47 +144,7 @@ function SettingsForm({ settings }: { settings: StoredSettings }) {
         />
       </Section>
 
-      <Section title={t('sections.tools')}>
-        <CheckField
-          id="settings-toolsEnabled"
-          label={t('fields.toolsEnabled')}
-          checked={values.toolsEnabled}
-          onChange={(v) => form.change('toolsEnabled', v)}
-        />
-        <TextField
-          id="settings-toolsWorkspace"
-          label={t('fields.toolsWorkspace')}
-          value={values.toolsWorkspace}
-          error={errors.toolsWorkspace}
-          hint={t('hints.toolsWorkspace')}
-          placeholder={t('placeholders.toolsWorkspace')}
-          onChange={(v) => form.change('toolsWorkspace', v)}
-        />
-        <p className="field-hint">{t('hints.toolPolicies')}</p>
-        <div className="field-grid">
-          {TOOL_NAMES.map((name) => (
-            <div className="field" key={name}>
-              <label htmlFor={`settings-tool-${name}`}>{name}</label>
-              <select
-                id={`settings-tool-${name}`}
-                value={values.toolPolicies[name]}
-                onChange={(e) =>
-                  form.change('toolPolicies', {
-                    ...values.toolPolicies,
-                    [name]: e.target.value as ToolPolicy,
-                  })
-                }
-              >
-                {TOOL_POLICIES.map((policy) => (
-                  <option key={policy} value={policy}>
-                    {t(`toolPolicies.${policy}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-          ))}
-        </div>
-      </Section>
+      <ToolsSection form={form} sandbox={settings.toolSandbox} />
 
       <Section title={t('sections.language')}>
         <div className="field">
