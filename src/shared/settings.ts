@@ -26,6 +26,14 @@ export const WaitCapsSchema = z.object({
   gatewayMs: z.object({ interactive: gatewayCap, short: gatewayCap, long: gatewayCap }),
   rateLimitMs: ms(60_000, 7 * DAY_MS),
 });
+/** Per exec tool: may its processes use the network inside the OS sandbox. */
+export const ToolNetworkSchema = z.object({ exec_command: z.boolean(), exec_python: z.boolean() });
+export type ToolNetwork = z.infer<typeof ToolNetworkSchema>;
+export const NO_TOOL_NETWORK: ToolNetwork = { exec_command: false, exec_python: false };
+
+/** The OS sandbox exec tools run in: bubblewrap (Linux), sandbox-exec (macOS) or none. */
+export const ToolSandboxKindSchema = z.enum(['bubblewrap', 'seatbelt', 'none']);
+export type ToolSandboxKind = z.infer<typeof ToolSandboxKindSchema>;
 
 /**
  * What the user can set. The gateway token is never part of it: it is written with
@@ -85,6 +93,11 @@ export const UserSettingsSchema = z.object({
         .refine((name) => !PROTOTYPE_NAMES.has(name), 'not a tool name'),
       z.enum(['allow', 'ask', 'deny']),
     ),
+    /**
+     * Which exec tools may use the network inside the OS sandbox (off: no network at all).
+     * Defaulted, so settings saved before this switch existed still load.
+     */
+    network: ToolNetworkSchema.default(() => ({ ...NO_TOOL_NETWORK })),
   }),
 });
 export type UserSettings = z.infer<typeof UserSettingsSchema>;
@@ -94,6 +107,12 @@ export const SettingsViewSchema = UserSettingsSchema.extend({
   tokenSet: z.boolean(),
   /** Where the token is kept: the OS keychain via Electron safeStorage, a 0600 file, or env. */
   tokenStorage: z.enum(['safe-storage', 'file', 'environment', 'memory']),
+  /** The OS sandbox exec tools run in here, found at start; `none` makes them ask-only. */
+  toolSandbox: z.object({
+    kind: ToolSandboxKindSchema,
+    /** One plain sentence: the version found, or why there is none. */
+    detail: z.string(),
+  }),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
@@ -111,7 +130,9 @@ export const SettingsPatchSchema = UserSettingsSchema.extend({
   notifications: user.notifications.strict(),
   responseCache: user.responseCache.strict(),
   guard: user.guard.strict(),
-  tools: user.tools.strict(),
+  tools: user.tools
+    .extend({ network: ToolNetworkSchema.strict().default(() => ({ ...NO_TOOL_NETWORK })) })
+    .strict(),
   waitCaps: z.strictObject({
     gatewayMs: user.waitCaps.shape.gatewayMs.strict(),
     rateLimitMs: user.waitCaps.shape.rateLimitMs,
@@ -120,4 +141,5 @@ export const SettingsPatchSchema = UserSettingsSchema.extend({
   .partial()
   .extend({ token: z.string().max(4096).optional() })
   .strict();
-export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+/** What a client sends: groups with defaults (tools.network) may leave them out. */
+export type SettingsPatch = z.input<typeof SettingsPatchSchema>;

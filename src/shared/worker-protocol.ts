@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ToolSandboxKindSchema, type ToolSandboxKind } from './settings.ts';
 import { TaskErrorSchema, ToolDecisionSchema, UsageSchema } from './task.ts';
 
 /**
@@ -28,6 +29,35 @@ export type JobTimeouts = z.infer<typeof JobTimeoutsSchema>;
 export const ToolPolicySchema = z.enum(['allow', 'ask', 'deny']);
 
 /**
+ * How exec tools are confined (issue 13). `kind` is what main found on this machine; `hidden`
+ * are folders never visible inside the sandbox (the data folder); `network` names the exec tools
+ * whose processes may use the network. Absent: `none`, which makes exec tools ask-only.
+ */
+export const ToolSandboxSchema = z.object({
+  kind: ToolSandboxKindSchema,
+  hidden: z.array(z.string()),
+  network: z.array(z.string()),
+});
+export type ToolSandbox = z.infer<typeof ToolSandboxSchema>;
+
+/** The tools that run processes: confined by the OS sandbox, ask-only where there is none. */
+export const EXEC_TOOL_NAMES: readonly string[] = ['exec_command', 'exec_python'];
+
+/**
+ * Policies as they apply on a machine with sandbox `kind`: without one, an exec call would run
+ * unconfined, so `allow` becomes `ask` (main and the worker both apply this; the UI only shows it).
+ */
+export function policiesFor(
+  policies: Readonly<Record<string, 'allow' | 'ask' | 'deny'>>,
+  kind: ToolSandboxKind,
+): Record<string, 'allow' | 'ask' | 'deny'> {
+  const result = { ...policies };
+  if (kind !== 'none') return result;
+  for (const name of EXEC_TOOL_NAMES) if (result[name] === 'allow') result[name] = 'ask';
+  return result;
+}
+
+/**
  * Local tools offered to the agent for this run (issue 6). Absent: no tools, a plain chat.
  * Paths resolve inside `workspace`; `policies` override each tool's default (allow/ask/deny).
  */
@@ -38,6 +68,7 @@ export const JobToolsSchema = z.object({
   allowlist: z.array(z.string()).optional(),
   /** Tool rounds per run at most (each is one more upstream call). */
   maxRounds: z.number().int().positive(),
+  sandbox: ToolSandboxSchema.optional(),
 });
 export type JobTools = z.infer<typeof JobToolsSchema>;
 

@@ -1,12 +1,13 @@
 import type { Usage } from '../shared/task.ts';
 import type { Job, JobTools, WorkerToMain } from '../shared/worker-protocol.ts';
+import { policiesFor } from '../shared/worker-protocol.ts';
 import type { ToolCall } from './tool-calls.ts';
 import { createExecCommandTool } from './tools/exec-command.ts';
 import { execPythonTool } from './tools/exec-python.ts';
 import { fsTools } from './tools/fs-tools.ts';
 import { createToolRegistry } from './tools/registry.ts';
 import type { OpenAiTool, ToolRegistry } from './tools/registry.ts';
-import { DEFAULT_TOOL_LIMITS, capContent } from './tools/types.ts';
+import { DEFAULT_TOOL_LIMITS, NO_SANDBOX, capContent } from './tools/types.ts';
 import { UpstreamError } from './upstream-error.ts';
 import type { ChatMessage, CompletionOutcome } from './v1-client.ts';
 
@@ -46,7 +47,15 @@ export function defaultRegistry(tools: JobTools): ToolRegistry {
 }
 
 export async function runAgentLoop(deps: AgentLoopDeps): Promise<CompletionOutcome> {
-  const { tools } = deps;
+  // Main already sends ask-only exec policies when there is no sandbox; the worker does not
+  // rely on it, since it is the one that would run the process unconfined.
+  const sandbox = deps.tools.sandbox ?? NO_SANDBOX;
+  const tools = {
+    ...deps.tools,
+    sandbox,
+    policies: policiesFor(deps.tools.policies, sandbox.kind),
+  };
+  deps = { ...deps, tools };
   const registry = deps.registry ?? defaultRegistry(tools);
   const offered = registry.definitions(tools.policies);
   let usage: Usage | null = null;
@@ -127,6 +136,7 @@ async function runToolCall(
     workspace: tools.workspace,
     signal,
     limits: DEFAULT_TOOL_LIMITS,
+    sandbox: tools.sandbox ?? NO_SANDBOX,
   });
   // A tool cut short by an abort has nothing worth reporting: the run ends as aborted.
   throwIfAborted(signal);

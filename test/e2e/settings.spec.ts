@@ -164,6 +164,9 @@ test('local tools: turned on, write_file denied, kept after a reload', async ({ 
   await expect(settings.tool('list_directory')).toHaveValue('allow');
   await expect(settings.tool('write_file')).toHaveValue('ask');
   await expect(settings.tool('exec_python')).toHaveValue('ask');
+  // What confines exec tools here is said in words; network is off for both by default.
+  await expect(page.getByTestId('tool-sandbox')).toContainText('exec_command and exec_python');
+  await expect(settings.tool('exec_python may use the network')).not.toBeChecked();
 
   // A relative folder is refused next to the field.
   await settings.toolsWorkspace.fill('relative/folder');

@@ -1,11 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, test } from './support/fixtures.ts';
 import { chatPage } from './support/chat-page.ts';
 import { watchConsole } from './support/console-guard.ts';
 import { E2E_ENV, fromEnv } from './support/env.ts';
 import { startHeadless, type HeadlessProcess } from './support/headless.ts';
+import { NO_BWRAP } from '../helpers/bwrap.ts';
 
 let server: HeadlessProcess | undefined;
 let workspace: string | undefined;
@@ -105,9 +106,69 @@ test('with local tools off, a tool call is answered so, and the reply notes wher
   );
   const call = message.getByTestId('tool-call');
   await expect(call).toHaveAttribute('data-tool', 'get_weather');
-  await expect(call).toContainText('tools off');
-  const note = message.getByTestId('tools-off-note');
-  await expect(note).toContainText("ClawDesk's tools are off");
+  const note = message.getByTestId('tools-off');
+  await expect(note).toContainText(
+    'The model asked for a tool, but ClawDesk’s local tools are off.',
+  );
   await note.getByRole('button', { name: 'Turn them on in Settings → Tools' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+});
+
+test('an approved exec_python runs in the OS sandbox: the data folder shows only the workspace', async ({
+  page,
+}) => {
+  test.skip(NO_BWRAP !== undefined && !process.env.CI, `no bubblewrap here: ${NO_BWRAP}`);
+  // The default workspace, a folder of the data folder, where the database and its token live.
+  const dataDir = mkdtempSync(join(tmpdir(), 'clawdesk-e2e-sandbox-'));
+  workspace = dataDir;
+  server = await startHeadless({
+    name: 'tools-sandbox',
+    gatewayUrl: fromEnv(E2E_ENV.gatewayUrl),
+    gatewayToken: fromEnv(E2E_ENV.gatewayToken),
+    dataDir,
+    env: { CLAWDESK_TOOLS: 'on' },
+  });
+  const chat = chatPage(page);
+  await page.goto(server.url);
+  const code = `import os\nprint('seen', sorted(os.listdir(${JSON.stringify(dataDir)})))`;
+  const prompt = `look [[tool:exec_python]] [[args:${JSON.stringify({ code })}]]`;
+  await chat.send(prompt);
+  const message = chat.message(prompt);
+  const approval = message.getByRole('group', { name: 'Tool approval' });
+  await expect(approval).toContainText('The agent wants to run exec_python');
+  await approval.getByRole('button', { name: 'Approve' }).click();
+  await expect(message).toHaveAttribute('data-state', 'succeeded');
+  await expect(message.getByTestId('reply')).toContainText("seen ['workspace']");
+});
+
+test('without a sandbox Settings says so, and exec tools cannot be set to Allow', async ({
+  page,
+}) => {
+  // A PATH holding only node: the server's start-up check finds no bwrap, as on Windows or a
+  // Linux machine without bubblewrap.
+  server = await startHeadless({
+    name: 'tools-no-sandbox',
+    gatewayUrl: fromEnv(E2E_ENV.gatewayUrl),
+    gatewayToken: fromEnv(E2E_ENV.gatewayToken),
+    env: { CLAWDESK_TOOLS: 'on', PATH: dirname(process.execPath) },
+  });
+  await page.goto(server.url);
+  await page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('button', { name: 'Settings' })
+    .click();
+  const note = page.getByTestId('tool-sandbox');
+  await expect(note).toHaveAttribute('data-kind', 'none');
+  await expect(note).toContainText('No sandbox for exec_command and exec_python');
+  await expect(note).toContainText('bubblewrap (bwrap) is not installed');
+  for (const tool of ['exec_command', 'exec_python']) {
+    const select = page.getByLabel(tool, { exact: true });
+    await expect(select.locator('option[value="allow"]')).toBeDisabled();
+    await expect(select.locator('option[value="ask"]')).toBeEnabled();
+    await expect(page.getByLabel(`${tool} may use the network`, { exact: true })).toBeDisabled();
+  }
+  // Other tools keep all three choices.
+  await expect(
+    page.getByLabel('write_file', { exact: true }).locator('option[value="allow"]'),
+  ).toBeEnabled();
 });

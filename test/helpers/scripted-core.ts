@@ -1,5 +1,6 @@
 import { createCore, type ClawDeskCore } from '../../src/main/core/core.ts';
 import { defaultSettings, type CoreSettings } from '../../src/main/core/settings.ts';
+import type { ToolSandboxStatus } from '../../src/main/core/tool-sandbox.ts';
 import type { ApiMethod, ApiParams, ApiResult, TaskEvent } from '../../src/shared/ipc-contract.ts';
 import { scriptedSpawner, type ScriptedWorker } from './scripted-worker.ts';
 import { tempDir } from './temp-dir.ts';
@@ -27,7 +28,11 @@ export class ScriptedCore {
   events: TaskEvent[] = [];
   readonly settings: CoreSettings;
 
-  constructor(overrides: Partial<CoreSettings> = {}) {
+  /** The OS sandbox the core is told it has; probed on this machine when not given. */
+  private readonly toolSandbox: ToolSandboxStatus | undefined;
+
+  constructor(overrides: Partial<CoreSettings> = {}, toolSandbox?: ToolSandboxStatus) {
+    this.toolSandbox = toolSandbox;
     this.settings = defaultSettings({
       gateway: { url: 'http://127.0.0.1:1', token: 'secret-token', agentId: 'main' },
       workerCount: 1,
@@ -47,6 +52,7 @@ export class ScriptedCore {
       spawnWorker: spawner.spawn,
       log: () => {},
       ...(now ? { now } : {}),
+      ...(this.toolSandbox ? { toolSandbox: this.toolSandbox } : {}),
     });
     this.core.onEvent((e) => this.events.push(e));
   }

@@ -5,11 +5,12 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WorkerToMainSchema } from '../../src/shared/worker-protocol.ts';
 import type { Job, JobTools, WorkerToMain } from '../../src/shared/worker-protocol.ts';
+import { skipWithoutBwrap } from '../helpers/bwrap.ts';
 import { startFakeGateway } from '../helpers/fake-gateway.ts';
 import type { FakeGateway } from '../helpers/fake-gateway.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -252,3 +253,30 @@ describe('worker tools: the agent loop', () => {
     });
   });
 });
+
+describe.skipIf(skipWithoutBwrap('the worker-exit sandbox test'))(
+  'worker tools: the OS sandbox',
+  () => {
+    it('a worker killed mid-call takes the call and its setsid child with it', async () => {
+      const code = [
+        'import subprocess, time',
+        "subprocess.Popen(['setsid', 'sh', '-c', 'sleep 2; touch late.txt'])",
+        "open('started.txt', 'w').close()",
+        'time.sleep(60)',
+      ].join('\n');
+      const worker = startWorker();
+      worker.send({
+        type: 'run',
+        job: jobFor(`run [[tool:exec_python]] [[args:${JSON.stringify({ code })}]]`, {
+          policies: { exec_python: 'allow' },
+          sandbox: { kind: 'bubblewrap', hidden: [], network: [] },
+        }),
+      });
+      const started = `${workspace.path}/started.txt`;
+      await vi.waitFor(() => expect(existsSync(started)).toBe(true), { timeout: 15_000 });
+      worker.child.kill('SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      expect(existsSync(`${workspace.path}/late.txt`)).toBe(false);
+    }, 30_000);
+  },
+);

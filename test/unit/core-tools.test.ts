@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../src/main/core/settings.ts';
 import { ScriptedCore, tick, until } from '../helpers/scripted-core.ts';
 
 /** Main's side of agent tool use (issue 6), with a scripted worker. */
@@ -22,8 +23,8 @@ describe('tool calls in main', () => {
 
   it('offers the tools with the workspace and policies when on', async () => {
     const tools = {
+      ...defaultSettings().tools,
       enabled: true,
-      workspace: '',
       policies: { exec_command: 'deny' as const },
       maxRounds: 5,
     };
@@ -153,6 +154,84 @@ describe('tools in the settings', () => {
         ok: false,
         error: { message: expect.stringContaining('absolute') },
       });
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('the OS sandbox for exec tools (issue 13)', () => {
+  const none = { kind: 'none' as const, detail: 'bubblewrap (bwrap) is not installed' };
+  const bwrap = { kind: 'bubblewrap' as const, detail: 'bubblewrap 0.8.0' };
+  const toolsOn = (policies: Record<string, 'allow' | 'ask' | 'deny'>) => ({
+    ...defaultSettings().tools,
+    enabled: true,
+    policies,
+  });
+
+  it('tells Settings which sandbox there is, and the worker what to hide and confine', async () => {
+    const c = new ScriptedCore(
+      { tools: { ...toolsOn({}), network: { exec_command: false, exec_python: true } } },
+      bwrap,
+    );
+    try {
+      expect((await c.call('settings.get', {})).toolSandbox).toEqual(bwrap);
+      await c.send('use tools');
+      const worker = await c.readyWorker();
+      const job = await until(() => worker.lastRun(), 'a run');
+      expect(job.tools?.sandbox).toEqual({
+        kind: 'bubblewrap',
+        hidden: [c.dir.path],
+        network: ['exec_python'],
+      });
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('without one, refuses "allow" for an exec tool by name and keeps the rest', async () => {
+    const c = new ScriptedCore({}, none);
+    try {
+      const refused = await c.core.dispatch('settings.update', {
+        tools: { enabled: true, workspace: '', policies: { exec_python: 'allow' } },
+      });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: {
+          message: expect.stringMatching(
+            /^settings not saved: tools\.policies\.exec_python: cannot be "allow" without an OS sandbox \(bubblewrap \(bwrap\) is not installed\)/,
+          ),
+        },
+      });
+      const saved = await c.call('settings.update', {
+        tools: {
+          enabled: true,
+          workspace: '',
+          policies: { exec_python: 'deny', read_file: 'allow' },
+        },
+      });
+      expect(saved.tools.policies).toEqual({ exec_python: 'deny', read_file: 'allow' });
+      expect(saved.toolSandbox).toEqual(none);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('without one, sends exec tools as ask-only even when settings say allow', async () => {
+    const c = new ScriptedCore(
+      { tools: toolsOn({ exec_command: 'allow', write_file: 'allow' }) },
+      none,
+    );
+    try {
+      expect((await c.call('settings.get', {})).tools.policies).toEqual({
+        exec_command: 'ask',
+        write_file: 'allow',
+      });
+      await c.send('use tools');
+      const worker = await c.readyWorker();
+      const job = await until(() => worker.lastRun(), 'a run');
+      expect(job.tools?.policies).toEqual({ exec_command: 'ask', write_file: 'allow' });
+      expect(job.tools?.sandbox?.kind).toBe('none');
     } finally {
       await c.close();
     }

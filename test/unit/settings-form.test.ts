@@ -37,7 +37,12 @@ const stored = (): UserSettings => ({
   language: 'system',
   responseCache: { enabled: false, ttlMs: 10 * MINUTE },
   guard: { memoryMb: 500, freeDiskMb: 1024 },
-  tools: { enabled: false, workspace: '', policies: {} },
+  tools: {
+    enabled: false,
+    workspace: '',
+    policies: {},
+    network: { exec_command: false, exec_python: false },
+  },
 });
 
 describe('the form shows settings in the units people type', () => {
@@ -104,7 +109,7 @@ describe('local tools (issue 6)', () => {
   test('each tool shows its override, or its default when there is none', () => {
     const before = {
       ...stored(),
-      tools: { enabled: true, workspace: '', policies: { read_file: 'deny' as const } },
+      tools: { ...stored().tools, enabled: true, policies: { read_file: 'deny' as const } },
     };
     expect(toForm(before).toolPolicies).toEqual({
       read_file: 'deny',
@@ -129,9 +134,33 @@ describe('local tools (issue 6)', () => {
     };
     const patch = changedFields(before, readForm(form, before).settings!);
     expect(patch).toEqual({
-      tools: { enabled: true, workspace: '/home/me/work', policies: { write_file: 'deny' } },
+      tools: {
+        enabled: true,
+        workspace: '/home/me/work',
+        policies: { write_file: 'deny' },
+        network: { exec_command: false, exec_python: false },
+      },
     });
     expect(SettingsPatchSchema.safeParse(patch).success).toBe(true);
+  });
+
+  test("an exec tool's network switch is sent with the tools group (issue 13)", () => {
+    const before = stored();
+    const loaded = toForm(before);
+    expect(loaded.toolNetwork).toEqual({ exec_command: false, exec_python: false });
+    const form = { ...loaded, toolNetwork: { ...loaded.toolNetwork, exec_python: true } };
+    const patch = changedFields(before, readForm(form, before).settings!);
+    expect(patch.tools?.network).toEqual({ exec_command: false, exec_python: true });
+    expect(SettingsPatchSchema.safeParse(patch).success).toBe(true);
+  });
+
+  test('a refusal naming tools.network or an exec policy lands on its field', () => {
+    const refusal =
+      'settings not saved: tools.policies.exec_command: cannot be "allow" without an OS sandbox';
+    expect(fieldOfServerError(refusal)).toBe('toolPolicies');
+    expect(fieldOfServerError('settings.update: tools.network.exec_python: bad')).toBe(
+      'toolNetwork',
+    );
   });
 
   test('a Windows folder is absolute too', () => {

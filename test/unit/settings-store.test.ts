@@ -33,9 +33,15 @@ const view = (patch: Partial<SettingsView> = {}): SettingsView => ({
   language: 'system',
   responseCache: { enabled: false, ttlMs: 10 * MINUTE },
   guard: { memoryMb: 500, freeDiskMb: 1024 },
-  tools: { enabled: false, workspace: '', policies: {} },
+  tools: {
+    enabled: false,
+    workspace: '',
+    policies: {},
+    network: { exec_command: false, exec_python: false },
+  },
   tokenSet: false,
   tokenStorage: 'file',
+  toolSandbox: { kind: 'bubblewrap', detail: 'bubblewrap 0.8.0' },
   ...patch,
 });
 

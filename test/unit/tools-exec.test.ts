@@ -15,7 +15,8 @@ import {
   createExecPythonTool,
   execPythonTool,
 } from '../../src/worker/tools/exec-python.ts';
-import { scrubbedEnv } from '../../src/worker/tools/run-process.ts';
+import { scrubbedEnv } from '../../src/worker/tools/os-sandbox/confine.ts';
+import { isInside } from '../../src/worker/tools/sandbox.ts';
 import type { ToolContext, ToolLimits } from '../../src/worker/tools/types.ts';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
@@ -41,6 +42,9 @@ function ctx(limits: Partial<ToolLimits> = {}, signal = new AbortController().si
       timeoutMs: 20_000,
       ...limits,
     },
+    // These tests are about running and ending processes; the OS sandbox has its own
+    // (tools-confinement.test.ts), so here the process runs as it does where there is none.
+    sandbox: { kind: 'none', hidden: [], network: [] },
   };
 }
 
@@ -295,8 +299,26 @@ describe('exec_command', () => {
         Object.keys(env).filter((name) => /CLAWDESK|TOKEN|KEY|SECRET|PASSWORD/i.test(name)),
       ).toEqual([]);
       expect(result.content).not.toMatch(/gateway-secret|sk-secret|hunter2/);
-      expect(env.HOME).toBe(workspace);
       expect(env.PATH).toBeTruthy();
+    });
+
+    it('gives each call a fresh empty HOME outside the workspace, removed afterwards', async () => {
+      const script =
+        "const fs = require('fs'); const h = process.env.HOME;" +
+        'console.log(JSON.stringify({ h, entries: fs.readdirSync(h), git: process.env.GIT_CONFIG_GLOBAL }))';
+      const first = await run({ program: 'node', args: ['-e', script] });
+      const second = await run({ program: 'node', args: ['-e', script] });
+      const a = JSON.parse(outputOf(first.content)) as {
+        h: string;
+        entries: string[];
+        git: string;
+      };
+      const b = JSON.parse(outputOf(second.content)) as { h: string };
+      expect(a.entries).toEqual([]);
+      expect(a.git).toBe('/dev/null');
+      expect(a.h).not.toBe(b.h);
+      expect(isInside(workspace, a.h)).toBe(false);
+      expect(existsSync(a.h)).toBe(false);
     });
 
     it('keeps only absolute PATH entries outside the workspace', () => {
@@ -308,11 +330,15 @@ describe('exec_command', () => {
         path.join(workspace, 'bin'),
         '/bin',
       ].join(path.delimiter);
-      const env = scrubbedEnv(workspace, { PATH: parentPath, LANG: 'C.UTF-8', GITHUB_TOKEN: 'x' });
+      const parent = { PATH: parentPath, LANG: 'C.UTF-8', GITHUB_TOKEN: 'x', SSH_AUTH_SOCK: '/s' };
+      const env = scrubbedEnv(workspace, '/home/agent', parent);
       expect(env).toEqual({
         PATH: ['/usr/bin', '/bin'].join(path.delimiter),
-        HOME: workspace,
+        HOME: '/home/agent',
         LANG: 'C.UTF-8',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_TERMINAL_PROMPT: '0',
       });
     });
   });

@@ -27,6 +27,7 @@ beforeEach(async () => {
     workspace: ws,
     signal: new AbortController().signal,
     limits: { maxReadBytes: 1024, maxWriteBytes: 1024, maxOutputBytes: 4096, timeoutMs: 1000 },
+    sandbox: { kind: 'none', hidden: [], network: [] },
   };
 });
 

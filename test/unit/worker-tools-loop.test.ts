@@ -275,6 +275,34 @@ describe('the agent loop', () => {
     expect(tool?.type === 'tool' && Buffer.byteLength(tool.args)).toBeLessThanOrEqual(4096);
   });
 
+  it('asks before an "allow" exec call when there is no OS sandbox, whatever main sent', async () => {
+    const job = (kind: 'none' | 'bubblewrap'): Job =>
+      jobAt('http://127.0.0.1:9', {
+        workspace: '/nonexistent-workspace',
+        policies: { exec_command: 'allow', list_directory: 'allow' },
+        maxRounds: 3,
+        sandbox: { kind, hidden: [], network: [] },
+      });
+    const round = {
+      toolCalls: [call('e', 'exec_command', '{"program":"ls"}'), call('l', 'list_directory')],
+    };
+    const unconfined = loopWorker([round, {}], () => false);
+    unconfined.worker.receive({ type: 'run', job: job('none') });
+    await unconfined.ended;
+    const asked = unconfined.sent.filter((m) => m.type === 'approval_request');
+    expect(asked.map((m) => m.toolCallId)).toEqual(['e']);
+    const decisions = unconfined.sent.filter((m) => m.type === 'tool');
+    expect(decisions.map((m) => [m.toolCallId, m.decision])).toEqual([
+      ['e', 'denied'],
+      ['l', 'allowed'],
+    ]);
+    // With a sandbox the user's "allow" stands.
+    const confined = loopWorker([round, {}]);
+    confined.worker.receive({ type: 'run', job: job('bubblewrap') });
+    await confined.ended;
+    expect(confined.sent.filter((m) => m.type === 'approval_request')).toEqual([]);
+  });
+
   it('logs and drops an approval nobody waits for', () => {
     const logs: string[] = [];
     const worker = createWorker({

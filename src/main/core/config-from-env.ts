@@ -95,8 +95,8 @@ export function pinnedFromEnv(
   if (explicit.agentId ?? env.CLAWDESK_AGENT_ID) pinned.agentId = settings.gateway.agentId;
   if (env.CLAWDESK_WORKERS) pinned.workerCount = settings.workerCount;
   if (env.CLAWDESK_TOOLS || env.CLAWDESK_WORKSPACE) {
-    const { enabled, workspace, policies } = settings.tools;
-    pinned.tools = { enabled, workspace, policies };
+    const { enabled, workspace, policies, network } = settings.tools;
+    pinned.tools = { enabled, workspace, policies, network };
   }
   if (env.CLAWDESK_RATE_PER_WINDOW || env.CLAWDESK_RATE_WINDOW_MS || env.CLAWDESK_MAX_CONCURRENT) {
     pinned.rateLimit = { ...settings.rateLimit };

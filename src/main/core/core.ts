@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ApiMethod, ApiOutcome, TaskEvent } from '../../shared/ipc-contract.ts';
 import type { UserSettings } from '../../shared/settings.ts';
 import type { ApiHandlers } from './api-dispatcher.ts';
@@ -30,6 +30,8 @@ import { TaskStore } from './task-store.ts';
 import type { SpawnWorker } from './worker-port.ts';
 import { UpstreamGate } from './upstream-gate.ts';
 import { ToolCallStore } from './tool-runs.ts';
+import type { ToolSandboxStatus } from './tool-sandbox.ts';
+import { toolSandbox } from './tool-sandbox.ts';
 
 export interface ClawDeskCore {
   /** Validates method + params against apiContract and runs it; never throws. */
@@ -48,6 +50,8 @@ export interface CoreOptions {
   now?: () => number;
   /** Where the gateway token is kept; in memory (from `settings`) when not given. */
   secrets?: SecretStore;
+  /** The OS sandbox for exec tools; probed on this machine (once per process) when not given. */
+  toolSandbox?: ToolSandboxStatus;
   /** Settings given at launch (flags, environment): they win over saved ones. */
   pinned?: Partial<UserSettings>;
   /**
@@ -86,6 +90,9 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   const now = options.now ?? Date.now;
   const settings = options.settings;
   const dataDir = dirname(options.dbPath);
+  // Before the saved settings load: whether exec tools may be "allow" depends on it.
+  settings.tools.sandbox = options.toolSandbox ?? toolSandbox();
+  settings.tools.hidden = [resolve(dataDir)];
   // Tools work in the data folder's `workspace` unless the user chose another folder.
   const prepareWorkspace = (): void => {
     settings.tools.workspace ||= join(dataDir, 'workspace');

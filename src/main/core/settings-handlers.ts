@@ -1,11 +1,13 @@
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
 import type { SettingsPatch, SettingsView, UserSettings } from '../../shared/settings.ts';
 import { UserSettingsSchema } from '../../shared/settings.ts';
+import { EXEC_TOOL_NAMES } from '../../shared/worker-protocol.ts';
 import { ApiRefusal } from './api-dispatcher.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { SecretStore } from './secret-store.ts';
 import type { CoreSettings } from './settings.ts';
 import type { SettingsStore } from './settings-store.ts';
+import type { ToolSandboxStatus } from './tool-sandbox.ts';
 import { applyUserSettings, settingsView, toUserSettings } from './settings-store.ts';
 
 export interface SettingsDeps {
@@ -31,6 +33,21 @@ export function loadSettings(deps: SettingsDeps, pinned: Partial<UserSettings> =
   deps.limiter.updateSettings(deps.settings.rateLimit);
 }
 
+/**
+ * Without an OS sandbox an exec call runs unconfined: it may only ask (or be denied). Refused
+ * by name rather than quietly turned into "ask", so the user learns why.
+ */
+function refuseUnconfinedExec(next: UserSettings, sandbox: ToolSandboxStatus): void {
+  if (sandbox.kind !== 'none') return;
+  const named = EXEC_TOOL_NAMES.find((name) => next.tools.policies[name] === 'allow');
+  if (named === undefined) return;
+  throw new ApiRefusal(
+    'refused',
+    `settings not saved: tools.policies.${named}: cannot be "allow" without an OS sandbox ` +
+      `(${sandbox.detail}); it can ask or be denied`,
+  );
+}
+
 export function settingsHandlers(deps: SettingsDeps) {
   return {
     'settings.get': (): SettingsView => settingsView(deps.settings, deps.secrets),
@@ -41,6 +58,7 @@ export function settingsHandlers(deps: SettingsDeps) {
         const detail = next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
         throw new ApiRefusal('refused', `settings not saved: ${detail}`);
       }
+      refuseUnconfinedExec(next.data, deps.settings.tools.sandbox);
       deps.store.save(next.data);
       applyUserSettings(deps.settings, next.data);
       deps.limiter.updateSettings(deps.settings.rateLimit);

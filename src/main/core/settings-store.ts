@@ -1,5 +1,6 @@
 import type { SettingsView, UserSettings } from '../../shared/settings.ts';
 import { UserSettingsSchema } from '../../shared/settings.ts';
+import { policiesFor } from '../../shared/worker-protocol.ts';
 import { SqlStore } from './database.ts';
 import type { SecretStore } from './secret-store.ts';
 import type { CoreSettings } from './settings.ts';
@@ -30,7 +31,9 @@ export function toUserSettings(s: CoreSettings): UserSettings {
     tools: {
       enabled: s.tools.enabled,
       workspace: s.tools.workspace,
-      policies: { ...s.tools.policies },
+      // Without an OS sandbox exec tools can only ask (or be denied): shown and saved so.
+      policies: policiesFor(s.tools.policies, s.tools.sandbox.kind),
+      network: { ...s.tools.network },
     },
   };
 }
@@ -53,11 +56,21 @@ export function applyUserSettings(target: CoreSettings, u: UserSettings): void {
   target.language = u.language;
   target.responseCache = { ...u.responseCache };
   target.guard = { ...u.guard };
-  target.tools = { ...target.tools, ...u.tools, policies: { ...u.tools.policies } };
+  target.tools = {
+    ...target.tools,
+    ...u.tools,
+    policies: { ...u.tools.policies },
+    network: { ...u.tools.network },
+  };
 }
 
 export function settingsView(s: CoreSettings, secrets: SecretStore): SettingsView {
-  return { ...toUserSettings(s), tokenSet: Boolean(secrets.get()), tokenStorage: secrets.kind };
+  return {
+    ...toUserSettings(s),
+    tokenSet: Boolean(secrets.get()),
+    tokenStorage: secrets.kind,
+    toolSandbox: { ...s.tools.sandbox },
+  };
 }
 
 /** The user's settings as one JSON document in SQLite (migration 3). */

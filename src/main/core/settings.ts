@@ -1,10 +1,12 @@
-import type { Language } from '../../shared/settings.ts';
+import type { Language, ToolNetwork } from '../../shared/settings.ts';
+import { NO_TOOL_NETWORK } from '../../shared/settings.ts';
 import type { Lane } from '../../shared/task.ts';
 import type { GatewayConfig, JobTimeouts } from '../../shared/worker-protocol.ts';
 import type { CircuitBreakerSettings } from './circuit-breaker.ts';
 import { DEFAULT_BREAKER } from './circuit-breaker.ts';
 import type { RateLimitSettings } from './rate-limit-types.ts';
 import { DEFAULT_RATE_LIMIT } from './rate-limit-types.ts';
+import type { ToolSandboxStatus } from './tool-sandbox.ts';
 
 /** Settings of the core. Later issues move them into SQLite and a settings UI. */
 export interface CoreSettings {
@@ -72,6 +74,12 @@ export interface CoreSettings {
     policies: Record<string, 'allow' | 'ask' | 'deny'>;
     allowlist?: string[];
     maxRounds: number;
+    /** Exec tools whose processes may use the network inside the sandbox (issue 13). */
+    network: ToolNetwork;
+    /** The OS sandbox found at start (tool-sandbox.ts); `none` makes exec tools ask-only. */
+    sandbox: ToolSandboxStatus;
+    /** Folders no tool may show: the data folder, set by the core at start. */
+    hidden: string[];
   };
 }
 
@@ -119,7 +127,15 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
     responseCache: { enabled: false, ttlMs: 10 * MINUTE },
     notifications: { enabled: true },
     language: 'system',
-    tools: { enabled: false, workspace: '', policies: {}, maxRounds: 20 },
+    tools: {
+      enabled: false,
+      workspace: '',
+      policies: {},
+      maxRounds: 20,
+      network: { ...NO_TOOL_NETWORK },
+      sandbox: { kind: 'none', detail: 'not checked yet' },
+      hidden: [],
+    },
     ...overrides,
   };
 }

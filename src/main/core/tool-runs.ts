@@ -1,5 +1,6 @@
 import type { PendingApproval, ToolCallView } from '../../shared/task.ts';
 import type { JobTools, MainToWorker, WorkerToMain } from '../../shared/worker-protocol.ts';
+import { EXEC_TOOL_NAMES, policiesFor } from '../../shared/worker-protocol.ts';
 import type { CoreSettings } from './settings.ts';
 import { ApiRefusal } from './api-dispatcher.ts';
 import { SqlStore } from './database.ts';
@@ -13,12 +14,27 @@ interface Pending extends PendingApproval {
   send: (message: MainToWorker) => void;
 }
 
-/** Local tools for a run, when the user turned them on (issue 6); nothing otherwise. */
+/**
+ * Local tools for a run, when the user turned them on (issue 6); nothing otherwise. The worker
+ * learns the sandbox found here, the folders to hide and which exec tools may use the network
+ * (issue 13); exec policies are ask-only without a sandbox.
+ */
 export function jobTools(settings: CoreSettings): { tools?: JobTools } {
   const { tools } = settings;
   if (!tools.enabled) return {};
-  const { workspace, policies, maxRounds, allowlist } = tools;
-  return { tools: { workspace, policies, maxRounds, ...(allowlist ? { allowlist } : {}) } };
+  const { workspace, maxRounds, allowlist, sandbox } = tools;
+  const network = EXEC_TOOL_NAMES.filter(
+    (name) => tools.network[name as keyof typeof tools.network],
+  );
+  return {
+    tools: {
+      workspace,
+      policies: policiesFor(tools.policies, sandbox.kind),
+      maxRounds,
+      ...(allowlist ? { allowlist } : {}),
+      sandbox: { kind: sandbox.kind, hidden: [...tools.hidden], network },
+    },
+  };
 }
 
 /** The tool calls of agent runs, as SQL (migration 4). */

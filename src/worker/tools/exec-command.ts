@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeRun, resolveCwd, runProcess, scrubbedEnv } from './run-process.ts';
+import { runExec } from './exec-run.ts';
+import { resolveCwd } from './run-process.ts';
 import { parseToolArgs } from './types.ts';
 import type { ToolContext, ToolDefinition, ToolResult } from './types.ts';
 
@@ -7,10 +8,11 @@ import type { ToolContext, ToolDefinition, ToolResult } from './types.ts';
  * `exec_command`: one allowlisted program with an argument array, never a shell, so `;`, `|`,
  * `$(…)` or `>` in an argument reach the program as plain characters.
  *
- * The allowlist is a convenience, not the security boundary: `node`, `python3` or `git` can run
- * arbitrary code, and arguments may name files outside the workspace. What bounds the damage is
- * the 'ask' policy (the user sees the exact call), the scrubbed environment, the workspace cwd,
- * the timeout and the output cap.
+ * The allowlist is a convenience, not the security boundary: `node`, `python3`, `git -c alias…`
+ * or `find -exec` can run arbitrary code, and arguments may name files outside the workspace.
+ * What bounds the damage is the OS sandbox (os-sandbox/): only the workspace writable, the data
+ * and home folders invisible, no network unless allowed, nothing left running after the call;
+ * where there is none, the 'ask' policy (the user sees the exact call) is the only boundary.
  */
 
 export const DEFAULT_EXEC_ALLOWLIST: readonly string[] = [
@@ -85,19 +87,11 @@ export function createExecCommandTool(options: ExecCommandOptions = {}): ToolDef
     const where = await resolveCwd(ctx.workspace, cwd);
     if (!where.ok) return { ok: false, content: where.message };
 
-    const result = await runProcess({
-      command: program,
-      args,
-      cwd: where.cwd,
-      env: scrubbedEnv(ctx.workspace),
-      timeoutMs: ctx.limits.timeoutMs,
-      maxOutputBytes: ctx.limits.maxOutputBytes,
-      signal: ctx.signal,
-    });
-    if (result.end.kind === 'spawn-error' && result.end.code === 'ENOENT') {
-      return { ok: false, content: `program ${program} is allowed but was not found on PATH` };
-    }
-    return describeRun(result, ctx.limits);
+    return runExec(
+      ctx,
+      { tool: 'exec_command', program, args, cwd: where.cwd },
+      `program ${program} is allowed but was not found on PATH`,
+    );
   }
 
   return {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { describeRun, resolveCwd, runProcess, scrubbedEnv } from './run-process.ts';
+import { runExec } from './exec-run.ts';
+import { resolveCwd } from './run-process.ts';
 import { parseToolArgs } from './types.ts';
 import type { ToolContext, ToolDefinition, ToolResult } from './types.ts';
 
 /**
- * `exec_python`: a snippet of Python run by `python3` in the workspace, with the same timeout,
- * output cap and scrubbed environment as `exec_command`.
+ * `exec_python`: a snippet of Python run by `python3` in the workspace, with the same OS sandbox,
+ * timeout, output cap and scrubbed environment as `exec_command`.
  *
  * The code goes in through stdin (`python3 -u -`) rather than a temp file: nothing is left in the
  * workspace to clean up or to collide with the user's files, and a killed run leaves no debris.
@@ -38,20 +39,17 @@ export function createExecPythonTool(options: ExecPythonOptions = {}): ToolDefin
     const where = await resolveCwd(ctx.workspace, undefined);
     if (!where.ok) return { ok: false, content: where.message };
 
-    const result = await runProcess({
-      command: python,
-      args: ['-u', '-'],
-      cwd: where.cwd,
-      env: scrubbedEnv(ctx.workspace),
-      stdin: parsed.value.code,
-      timeoutMs: ctx.limits.timeoutMs,
-      maxOutputBytes: ctx.limits.maxOutputBytes,
-      signal: ctx.signal,
-    });
-    if (result.end.kind === 'spawn-error' && result.end.code === 'ENOENT') {
-      return { ok: false, content: `${python} is not installed on this machine` };
-    }
-    return describeRun(result, ctx.limits);
+    return runExec(
+      ctx,
+      {
+        tool: 'exec_python',
+        program: python,
+        args: ['-u', '-'],
+        cwd: where.cwd,
+        stdin: parsed.value.code,
+      },
+      `${python} is not installed on this machine`,
+    );
   }
 
   return {

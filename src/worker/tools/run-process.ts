@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isInside, resolveInWorkspace } from './sandbox.ts';
+import { resolveInWorkspace } from './sandbox.ts';
 
 /**
- * The one place where the worker's tools start a process: no shell, a scrubbed environment, a
- * wall-clock budget, a byte cap on what is kept, and the whole process group killed on timeout or
- * abort so a child's own children cannot outlive the call.
+ * The one place where the worker's tools start a process: no shell, the environment it is given
+ * (see os-sandbox/confine.ts), a wall-clock budget, a byte cap on what is kept, and the whole
+ * process group killed on timeout or abort. Inside bubblewrap that kill also ends the sandbox's
+ * PID namespace, so nothing the call started survives it, even a process that called setsid.
  */
 
 export interface RunProcessOptions {
@@ -43,37 +44,6 @@ const isWindows = process.platform === 'win32';
 
 /** How long to wait for the pipes to close once the program has exited or been killed. */
 const CLOSE_GRACE_MS = 2000;
-
-/** The only parent variables a tool's process inherits; everything else (tokens included) stays. */
-const PASSED_VARIABLES = isWindows ? ['LANG', 'TZ', 'SystemRoot', 'PATHEXT'] : ['LANG', 'TZ'];
-
-/**
- * PATH is kept so `git` or `python3` are found, but only its absolute entries outside the
- * workspace: an empty or `.` entry would resolve against the cwd, where the agent can write a file
- * called `ls` and have it run under an allowlisted name.
- */
-function safePath(parentPath: string | undefined, workspace: string): string {
-  const root = path.resolve(workspace);
-  return (parentPath ?? '')
-    .split(path.delimiter)
-    .filter((entry) => path.isAbsolute(entry) && !isInside(root, path.resolve(entry)))
-    .join(path.delimiter);
-}
-
-/** PATH (filtered), HOME = the workspace, LANG and TZ; nothing else, so no token can leak. */
-export function scrubbedEnv(
-  workspace: string,
-  parent: NodeJS.ProcessEnv = process.env,
-): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: safePath(parent.PATH ?? parent.Path, workspace) };
-  env.HOME = workspace;
-  if (isWindows) env.USERPROFILE = workspace;
-  for (const name of PASSED_VARIABLES) {
-    const value = parent[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
-}
 
 export type CwdResult = { ok: true; cwd: string } | { ok: false; message: string };
 

@@ -6,7 +6,9 @@ import path from 'node:path';
  * they are untrusted input: `..`, absolute paths and symlinks can all point elsewhere on disk.
  */
 
-export type SandboxResolution = { ok: true; path: string } | { ok: false; reason: string };
+export type SandboxResolution =
+  | { ok: true; path: string; /** The workspace's own real path. */ root: string }
+  | { ok: false; reason: string };
 
 /** True when `candidate` is `root` itself or below it (both absolute, normalised). */
 export function isInside(root: string, candidate: string): boolean {
@@ -33,8 +35,8 @@ function errorCode(err: unknown): string | undefined {
  * The check runs on real paths: the deepest ancestor that exists is passed through `realpath`, and
  * the not-yet-existing rest is appended. That way a new file under a symlinked folder pointing
  * outside is refused as well as an existing one. Tools must then use the returned path, never the
- * requested one, so what was checked is what gets opened. (A concurrent process swapping a folder
- * for a symlink between check and use is not defended against; the agent is the only writer.)
+ * requested one. A folder swapped for a symlink between this check and the open is caught by
+ * safe-fs.ts, which walks the returned path again without following any symlink.
  */
 export async function resolveInWorkspace(
   workspace: string,
@@ -63,7 +65,9 @@ export async function resolveInWorkspace(
     try {
       const real = await realpath(current);
       const full = missing.length > 0 ? path.join(real, ...missing.reverse()) : real;
-      return isInside(realWorkspace, full) ? { ok: true, path: full } : outside(requested);
+      return isInside(realWorkspace, full)
+        ? { ok: true, path: full, root: realWorkspace }
+        : outside(requested);
     } catch (err) {
       const code = errorCode(err);
       if (code === 'ELOOP') return { ok: false, reason: `path ${requested} has a symlink loop` };

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ToolSandbox } from '../../shared/worker-protocol.ts';
 
 /**
  * Shared shapes for the worker's local tools. Every tool is plain Node code that the agent loop
@@ -42,7 +43,12 @@ export interface ToolContext {
   /** Aborted when the task is cancelled; long-running tools must stop promptly. */
   signal: AbortSignal;
   limits: ToolLimits;
+  /** How exec tools are confined, and the folders no tool may show (the data folder). */
+  sandbox: ToolSandbox;
 }
+
+/** A run without an OS sandbox: exec tools run unconfined, so they are ask-only (agent-loop). */
+export const NO_SANDBOX: ToolSandbox = { kind: 'none', hidden: [], network: [] };
 
 export interface ToolResult {
   ok: boolean;

@@ -5,14 +5,7 @@ import { Button, Select } from '../ui/index.ts';
 import { THEME_CHOICES, useTheme, type ThemeChoice } from '../ui/theme.ts';
 import { ConnectionTest } from './ConnectionTest.tsx';
 import { CheckField, Section, TextField } from './fields.tsx';
-import {
-  LANES,
-  TOOL_NAMES,
-  TOOL_POLICIES,
-  laneKey,
-  type NumberKey,
-  type ToolPolicy,
-} from './form.ts';
+import { LANES, laneKey, type NumberKey } from './form.ts';
 import { LANGUAGES_ORDER } from './languages.ts';
 import type { useSettingsForm } from './use-settings-form.ts';
 
@@ -176,46 +169,6 @@ export function NotificationsSection({ form }: { form: Form }) {
         hint={form.notificationsDenied ? t('hints.notificationsDenied') : undefined}
         onChange={form.changeNotifications}
       />
-    </Section>
-  );
-}
-
-export function ToolsSection({ form }: { form: Form }) {
-  const { t } = useTranslation('settings');
-  const { values, errors } = form;
-  return (
-    <Section id="tools" title={t('sections.tools')}>
-      <CheckField
-        id="settings-toolsEnabled"
-        label={t('fields.toolsEnabled')}
-        checked={values.toolsEnabled}
-        onChange={(v) => form.change('toolsEnabled', v)}
-      />
-      <TextField
-        id="settings-toolsWorkspace"
-        label={t('fields.toolsWorkspace')}
-        value={values.toolsWorkspace}
-        error={errors.toolsWorkspace}
-        hint={t('hints.toolsWorkspace')}
-        placeholder={t('placeholders.toolsWorkspace')}
-        onChange={(v) => form.change('toolsWorkspace', v)}
-      />
-      <p className="field-hint">{t('hints.toolPolicies')}</p>
-      <div className="field-grid">
-        {TOOL_NAMES.map((name) => (
-          <div className="field" key={name}>
-            <label htmlFor={`settings-tool-${name}`}>{name}</label>
-            <Select
-              id={`settings-tool-${name}`}
-              value={values.toolPolicies[name]}
-              options={TOOL_POLICIES.map((p) => ({ value: p, label: t(`toolPolicies.${p}`) }))}
-              onChange={(v) =>
-                form.change('toolPolicies', { ...values.toolPolicies, [name]: v as ToolPolicy })
-              }
-            />
-          </div>
-        ))}
-      </div>
     </Section>
   );
 }

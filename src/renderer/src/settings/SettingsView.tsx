@@ -10,10 +10,10 @@ import {
   ConnectionSection,
   LimitSections,
   NotificationsSection,
-  ToolsSection,
   type Form,
 } from './SettingsSections.tsx';
 import { useSettings } from './settings-connection.ts';
+import { ToolsSection } from './ToolsSection.tsx';
 import { useSettingsForm, type Status } from './use-settings-form.ts';
 import './settings.css';
 
@@ -134,7 +134,7 @@ function SettingsForm({ settings }: { settings: StoredSettings }) {
         <ConnectionSection form={form} settings={settings} />
         <LimitSections form={form} />
         <NotificationsSection form={form} />
-        <ToolsSection form={form} />
+        <ToolsSection form={form} sandbox={settings.toolSandbox} />
         <AppearanceSection form={form} />
       </div>
       <SaveBar form={form} />

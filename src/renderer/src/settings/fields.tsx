@@ -71,9 +71,10 @@ interface CheckFieldProps {
   checked: boolean;
   onChange(checked: boolean): void;
   hint?: string;
+  disabled?: boolean;
 }
 
-export function CheckField({ id, label, checked, onChange, hint }: CheckFieldProps) {
+export function CheckField({ id, label, checked, onChange, hint, disabled }: CheckFieldProps) {
   const describedBy = `${id}-msg`;
   return (
     <div className="field field-check">
@@ -81,6 +82,7 @@ export function CheckField({ id, label, checked, onChange, hint }: CheckFieldPro
         id={id}
         type="checkbox"
         checked={checked}
+        disabled={disabled}
         aria-describedby={hint ? describedBy : undefined}
         onChange={(e) => onChange(e.target.checked)}
       />

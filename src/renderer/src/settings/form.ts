@@ -3,6 +3,7 @@ import {
   UserSettingsSchema,
   type Language,
   type SettingsPatch,
+  type ToolNetwork,
   type UserSettings,
 } from '../../../shared/settings.ts';
 
@@ -65,6 +66,11 @@ export const TOOL_DEFAULTS = {
 export type ToolName = keyof typeof TOOL_DEFAULTS;
 export const TOOL_NAMES = Object.keys(TOOL_DEFAULTS) as ToolName[];
 export const TOOL_POLICIES: readonly ToolPolicy[] = ['allow', 'ask', 'deny'];
+/** The tools that run processes: each has a network switch, and no "allow" without a sandbox. */
+export const EXEC_TOOLS = [
+  'exec_command',
+  'exec_python',
+] as const satisfies readonly (keyof ToolNetwork & ToolName)[];
 
 export type FormValues = Record<NumberKey, string> & {
   gatewayUrl: string;
@@ -76,6 +82,8 @@ export type FormValues = Record<NumberKey, string> & {
   toolsWorkspace: string;
   /** Each tool's policy as shown: its override, or its default when there is none. */
   toolPolicies: Record<ToolName, ToolPolicy>;
+  /** Which exec tools may use the network inside the sandbox. */
+  toolNetwork: ToolNetwork;
 };
 export type FieldKey = keyof FormValues | 'token';
 
@@ -118,6 +126,7 @@ export function toForm(settings: UserSettings): FormValues {
     toolPolicies: Object.fromEntries(
       TOOL_NAMES.map((name) => [name, settings.tools.policies[name] ?? TOOL_DEFAULTS[name]]),
     ) as Record<ToolName, ToolPolicy>,
+    toolNetwork: { ...settings.tools.network },
   };
 }
 
@@ -151,6 +160,7 @@ function fieldOfPath(path: readonly PropertyKey[]): FieldKey | undefined {
   if (joined === 'tools.enabled') return 'toolsEnabled';
   if (joined === 'tools.workspace') return 'toolsWorkspace';
   if (joined === 'tools.policies' || joined.startsWith('tools.policies.')) return 'toolPolicies';
+  if (joined.startsWith('tools.network')) return 'toolNetwork';
   return NUMBER_KEYS.find((key) => NUMBER_FIELDS[key].path.join('.') === joined);
 }
 
@@ -202,6 +212,7 @@ export function readForm(values: FormValues, initial: UserSettings): Checked {
     enabled: values.toolsEnabled,
     workspace: values.toolsWorkspace.trim(),
     policies,
+    network: { ...values.toolNetwork },
   };
 
   const parsed = UserSettingsSchema.safeParse(draft);
@@ -228,7 +239,7 @@ export function changedFields(before: UserSettings, after: UserSettings): Settin
  * message next to that field when we have it.
  */
 export function fieldOfServerError(message: string): FieldKey | undefined {
-  const match = /(?:^|:\s*)([A-Za-z]+(?:\.[A-Za-z]+)*):\s/.exec(
+  const match = /(?:^|:\s*)([A-Za-z_]+(?:\.[A-Za-z_]+)*):\s/.exec(
     message.replace(/^settings\.update:\s*/, ''),
   );
   if (!match?.[1]) return undefined;

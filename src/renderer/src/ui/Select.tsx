@@ -4,6 +4,8 @@ import type { SelectHTMLAttributes } from 'react';
 export interface SelectOption {
   value: string;
   label: string;
+  /** Shown but not choosable (e.g. "allow" for exec tools without a sandbox). */
+  disabled?: boolean;
 }
 
 export interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'onChange'> {
@@ -20,7 +22,7 @@ export function Select({ options, onChange, className, ...rest }: SelectProps) {
     <span className={['select', className].filter(Boolean).join(' ')}>
       <select {...rest} onChange={(event) => onChange(event.target.value)}>
         {options.map((option) => (
-          <option key={option.value} value={option.value}>
+          <option key={option.value} value={option.value} disabled={option.disabled}>
             {option.label}
           </option>
         ))}
