@@ -92,7 +92,7 @@ test('queued messages show their place and an ETA; the strip shows the window fu
 
   await test.step('a message behind another of its conversation says it waits for that one', async () => {
     await expect(fourth.getByTestId('state')).toHaveText(
-      /^Queued — #[1-4], after the earlier message of this conversation$/,
+      /^Queued — #[1-4] · Waits for the earlier message of this conversation$/,
     );
   });
 
@@ -123,6 +123,30 @@ test('queued messages show their place and an ETA; the strip shows the window fu
     await expect(rateLimit(page)).toHaveText('Requests 0/2 in the last 4 s · running 0/1');
   });
 
+  expect(problems).toEqual([]);
+});
+
+test('text streamed before a cut stays, marked interrupted, until the new answer replaces it', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  const chat = chatPage(page);
+  await page.goto(server.url);
+  await expect(chat.connection).toHaveAttribute('data-status', 'online');
+  await chat.newChat.click();
+  // The connection breaks after a few words, as when the gateway dies mid-answer (issue 12).
+  faults.set('cut mid-answer', { kind: 'reset', afterChunks: 4 });
+  await chat.send('cut mid-answer');
+  const message = chat.message('cut mid-answer');
+  const mark = message.getByTestId('interrupted-mark');
+  await expect(mark).toBeVisible();
+  faults.delete('cut mid-answer');
+  await expect(message.getByTestId('reply')).toHaveAttribute('data-interrupted', 'true');
+  await expect(message.getByTestId('reply')).toContainText('Echo: cut mid-answer');
+  // The next run (a second of "thinking", then words) replaces it; nothing is doubled.
+  await expect(message).toHaveAttribute('data-state', 'succeeded');
+  await expect(mark).toHaveCount(0);
+  await expect(message.getByTestId('reply')).toHaveText(`Echo: cut mid-answer\n${FILLER}`);
   expect(problems).toEqual([]);
 });
 

@@ -31,10 +31,13 @@ test('a gateway that is not running: a banner says what to do and opens Settings
 
   const banner = page.getByTestId('gateway-banner');
   await expect(banner).toHaveRole('alert');
+  // Issue 12: the gateway is away, messages wait for it without spending attempts.
+  await expect(banner).toHaveAttribute('data-problem', 'gateway-down');
   await expect(banner).toContainText(
-    `ClawDesk cannot reach the gateway at ${gatewayUrl}. Is OpenClaw running? ClawDesk talks to ` +
-      "its OpenAI-compatible endpoint: set gateway.http.endpoints.chatCompletions.enabled: true in OpenClaw's config, " +
-      'then check the URL in Settings. Messages wait without spending attempts and go on by themselves once it answers.',
+    new RegExp(
+      `^Waiting for the gateway at ${gatewayUrl}… \\(connection refused; next try at \\d\\d:\\d\\d:\\d\\d\\) ` +
+        'Is OpenClaw running\\? Messages wait, spending no attempt, and go on by themselves once it answers\\.',
+    ),
   );
   await expect(chat.composer).toBeEditable();
   await page.screenshot({ path: SCREENSHOT });

@@ -85,6 +85,8 @@ export const migrations: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN rate_wait_ms INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX tasks_unfinished_turns ON tasks (conversation_id, id)
     WHERE state IN ('queued', 'running', 'interrupted');
+  CREATE INDEX tasks_queued_order ON tasks (priority, id, conversation_id, not_before)
+    WHERE state = 'queued';
   `,
   // 7: the agent each conversation talks to (issue 14); NULL = the agent in the settings
   `

@@ -27,19 +27,29 @@ export interface ClaimedTask {
  * later waits for the one that started meanwhile), and no earlier message may still be queued
  * or interrupted. Paused, failed and finished messages do not hold the line.
  *
- * `t` is the candidate's alias; the partial index tasks_unfinished_turns answers it.
+ * `t` is the candidate's alias. The running conversations are a handful, looked up once per
+ * query, which rules out the usual blocked candidates cheaply; the partial index
+ * tasks_unfinished_turns answers the rest.
  */
-const TURN_IS_FREE = `NOT EXISTS (
+const TURN_IS_FREE = `t.conversation_id NOT IN (SELECT conversation_id FROM tasks WHERE state = 'running')
+  AND NOT EXISTS (
     SELECT 1 FROM tasks p
-    WHERE p.conversation_id = t.conversation_id AND p.id <> t.id
-      AND p.state IN ('queued', 'running', 'interrupted')
-      AND (p.state = 'running' OR p.id < t.id))`;
+    WHERE p.conversation_id = t.conversation_id AND p.id < t.id
+      AND p.state IN ('queued', 'running', 'interrupted'))`;
+
+/** Runnable now, in lane order then age: walks tasks_queued_order and stops at the first. */
+const NEXT = `SELECT * FROM tasks t INDEXED BY tasks_queued_order
+  WHERE state = 'queued' AND not_before <= ? AND ${TURN_IS_FREE}
+  ORDER BY priority, id LIMIT 1`;
+
+/** The focused conversation's own runnable message, if it has one. */
+const FOCUSED = `SELECT * FROM tasks t WHERE conversation_id = ? AND state = 'queued'
+  AND not_before <= ? AND ${TURN_IS_FREE} ORDER BY id LIMIT 1`;
 
 /** The queue: which task runs next, when to look again, where each one stands. */
 export class TaskQueue extends SqlStore {
   hasRunnable(): boolean {
-    const sql = `SELECT 1 FROM tasks t WHERE state = 'queued' AND not_before <= ? AND ${TURN_IS_FREE} LIMIT 1`;
-    return this.prepare(sql).get(this.now()) !== undefined;
+    return this.prepare(NEXT).get(this.now()) !== undefined;
   }
 
   /**
@@ -49,10 +59,7 @@ export class TaskQueue extends SqlStore {
    */
   claimNext(focusedConversation: string | null = null): ClaimedTask | undefined {
     return this.atomically(() => {
-      const row = this.prepare(
-        `SELECT * FROM tasks t WHERE state = 'queued' AND not_before <= ? AND ${TURN_IS_FREE}
-           ORDER BY priority, conversation_id IS ? DESC, id LIMIT 1`,
-      ).get(this.now(), focusedConversation) as (TaskRow & ResumeColumns) | undefined;
+      const row = this.next(focusedConversation);
       if (!row) return undefined;
       const t = this.now();
       // Time in line after the provider's rate limit sent it back counts towards its cap.
@@ -64,6 +71,18 @@ export class TaskQueue extends SqlStore {
       ).run(t, t, t, row.id);
       return claimed(row);
     });
+  }
+
+  /**
+   * The next runnable task: the first by lane priority then age, except that the focused
+   * conversation's message goes first within its lane (two index walks, no sort of the queue).
+   */
+  private next(focused: string | null): (TaskRow & ResumeColumns) | undefined {
+    const now = this.now();
+    const first = this.prepare(NEXT).get(now) as (TaskRow & ResumeColumns) | undefined;
+    if (!first || focused === null || first.conversation_id === focused) return first;
+    const mine = this.prepare(FOCUSED).get(focused, now) as (TaskRow & ResumeColumns) | undefined;
+    return mine && mine.priority <= first.priority ? mine : first;
   }
 
   /** Earliest `not_before` among queued tasks waiting for a back-off, if any. */
@@ -112,7 +131,9 @@ export interface QueuePlace {
   turnAhead?: number;
 }
 
+/** Columns of a claimed row beyond TaskRow: lane order and what OpenClaw already has. */
 interface ResumeColumns {
+  priority: number;
   sent_at: number | null;
   run_ids: string;
 }
