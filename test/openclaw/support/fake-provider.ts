@@ -5,7 +5,7 @@
  *
  * Markers in the client's message (OpenClaw's wrapping removed, see provider-text.ts):
  * - `[[fail:<status>]]` every call answers that status (429 and 503 with `Retry-After: 1`);
- *   `[[fail:<status>:<n>]]` only the first n calls carrying that same text do. Through OpenClaw
+ *   `[[fail:<status>:<n>]]` only the first n calls for that message do. Through OpenClaw
  *   a 429 or 5xx is retried or waited out by OpenClaw itself before the client hears of it.
  * - `[[delay:<ms>]]` the call waits this long before answering (the model "thinking").
  * - `[[tool:<name>]]` + `[[args:{…}]]` the answer is a call of that tool; once the conversation
@@ -264,13 +264,17 @@ class ProviderServer implements FakeProvider {
     return { ok: true };
   }
 
-  /** Whether this call must fail, counting `[[fail:<status>:<n>]]` per distinct text. */
+  /**
+   * Whether this call must fail. `[[fail:<status>:<n>]]` counts per message: the text up to the
+   * marker, because OpenClaw's retries append "Continue the current task…" after it.
+   */
   private injectedFailure(text: string): number | undefined {
     const fail = markersOf(text).fail;
     if (!fail) return undefined;
     if (fail.times === undefined) return fail.status;
-    const seen = this.failures.get(text) ?? 0;
-    this.failures.set(text, seen + 1);
+    const key = text.slice(0, text.indexOf(']]', text.indexOf('[[fail:')) + 2);
+    const seen = this.failures.get(key) ?? 0;
+    this.failures.set(key, seen + 1);
     return seen < fail.times ? fail.status : undefined;
   }
 
