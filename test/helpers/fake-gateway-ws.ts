@@ -10,7 +10,10 @@
  *   client → {type:'req', id, method:'chat.history', params:{sessionKey, limit}} → res with the transcript
  *
  * `tick` events keep the client's liveness watch happy. Methods other than chat.history,
- * sessions.list and health answer INVALID_REQUEST "unknown method".
+ * sessions.list and health answer INVALID_REQUEST "unknown method". While the gateway drains:
+ * upgrade refused with 503 "Gateway websocket admission closed", requests answer
+ * {code:'UNAVAILABLE', message:'<method> unavailable during gateway restart',
+ * details:{method, reason:'gateway-restarting', phase:'accepting'}}.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -22,10 +25,11 @@ export interface OperatorSide {
   /** chat.history payload for a session key. */
   history(sessionKey: string, limit: number | undefined): object;
   sessionKeys(): string[];
-  /** While the gateway drains or starts, upgrades are refused with 503 as OpenClaw does. */
+  /**
+   * While the gateway drains or starts: upgrades are refused with 503, and requests on open
+   * connections answer UNAVAILABLE `gateway-restarting`, as OpenClaw does.
+   */
   unavailable(): boolean;
-  /** Every frame received, for tests. */
-  frames: { at: number; frame: unknown }[];
 }
 
 const PROTOCOL = 4;
@@ -69,7 +73,6 @@ function serve(ws: WebSocket, side: OperatorSide): void {
   ws.on('close', () => clearInterval(tick));
   ws.on('message', (data) => {
     const frame = parseFrame(String(data));
-    side.frames.push({ at: Date.now(), frame });
     if (frame?.type !== 'req' || typeof frame.id !== 'string') return;
     const id = frame.id;
     const reply = (result: Result): void => send({ type: 'res', id, ...result });
@@ -80,9 +83,15 @@ function serve(ws: WebSocket, side: OperatorSide): void {
       else setTimeout(() => ws.close(1008, 'connect failed'), 50).unref();
       return;
     }
-    if (!hello)
+    if (!hello) {
       return reply(failure('INVALID_REQUEST', 'invalid handshake: first request must be connect'));
-    reply(request(String(frame.method), frame.params ?? {}, hello.scopes, side));
+    }
+    const method = String(frame.method);
+    if (side.unavailable()) {
+      const details = { method, reason: 'gateway-restarting', phase: 'accepting' };
+      return reply(failure('UNAVAILABLE', `${method} unavailable during gateway restart`, details));
+    }
+    reply(request(method, frame.params ?? {}, hello.scopes, side));
   });
 }
 

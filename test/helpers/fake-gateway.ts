@@ -125,7 +125,6 @@ class FakeGatewayServer {
       history: (key, limit) => this.book.history(key, limit),
       sessionKeys: () => this.book.keys(),
       unavailable: () => this.listener.phase !== 'up',
-      frames: [],
     });
   }
 

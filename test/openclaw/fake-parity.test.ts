@@ -85,16 +85,20 @@ describe.each(['fake', 'real'] as const)('the %s gateway', (name) => {
     expect((refused as ConnectError).details?.code).toBe('AUTH_TOKEN_MISMATCH');
   });
 
-  it('answers 503 gateway_unavailable while it drains, finishes the running turn, then refuses', async () => {
+  it('answers 503 / UNAVAILABLE (HTTP, WebSocket) while it drains, finishes the running turn, then refuses', async () => {
     const t = targets[name]();
     const session = freshSession('p-drain');
     const running = chatCall({ ...t, sessionKey: session, text: 'drain [[delay:4000]]' });
     await modelStarted(t, session, 1);
+    const operator = await connectOperator(t.wsUrl, t.token);
     const stopping = t.stopGracefully();
     await sleep(300);
     const refused = await chatCall({ ...t, sessionKey: freshSession('p-new'), text: 'new' });
     const models = await httpGet(`${t.url}/v1/models`, t.token);
     const health = await httpGet(`${t.url}/health`);
+    const history = await operator.history(session).catch((e: ConnectError) => e);
+    const upgrade = await connectOperator(t.wsUrl, t.token).catch((e: ConnectError) => e);
+    await operator.close();
     await stopping;
     const finished = await running;
     const down = await probe(`${t.url}/v1/models`, t.token);
@@ -105,6 +109,12 @@ describe.each(['fake', 'real'] as const)('the %s gateway', (name) => {
     expect(refused.headers?.['retry-after']).toBe('1');
     expect(models.status).toBe(503);
     expect(health.status).toBe(200);
+    expect(history).toMatchObject({
+      code: 'UNAVAILABLE',
+      details: { method: 'chat.history', reason: 'gateway-restarting' },
+    });
+    expect(upgrade).toMatchObject({ details: { httpStatus: 503 } });
+    expect(String(upgrade)).toContain('Gateway websocket admission closed');
     expect(finished.events.at(-1)?.data).toBe('[DONE]');
     expect(choiceOf(finished.events.at(-2))?.finish_reason).toBe('stop');
     expect(down.outcome).toBe('ECONNREFUSED');

@@ -219,13 +219,24 @@ describe('the fake gateway through outages', () => {
     expect((await history()).messages.map((m) => m.role)).toEqual(['user']);
   });
 
-  it('stopGracefully(): 503 gateway_unavailable to new work while the running turn finishes, then refused', async () => {
+  it('stopGracefully(): 503 gateway_unavailable (HTTP and WebSocket) while the running turn finishes, then refused', async () => {
     await start({ openclaw: true });
     const running = ask('drain [[delay:300]]');
     await recorded();
+    const operator = await connectOperator(gateway.wsUrl, gateway.token);
     const stopping = gateway.stopGracefully();
     const refused = await ask('new', 'clawdesk:c2');
     const health = await httpGet(`${gateway.url}/health`);
+    const history = await operator.history('clawdesk:c1').catch((e: ConnectError) => e);
+    const upgrade = await connectOperator(gateway.wsUrl, gateway.token).catch(
+      (e: ConnectError) => e,
+    );
+    await operator.close();
+    expect(history).toMatchObject({
+      code: 'UNAVAILABLE',
+      details: { reason: 'gateway-restarting' },
+    });
+    expect(upgrade).toMatchObject({ details: { httpStatus: 503 } });
     await stopping;
     const finished = await running;
     expect(refused.status).toBe(503);
