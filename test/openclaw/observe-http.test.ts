@@ -4,8 +4,11 @@
  * client that hangs up. Exact shapes go to test-results/openclaw/observations.json; the
  * assertions are the parts ClawDesk and the fake gateway rely on.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { chatCall, completionIdOf, streamedText } from './support/chat-call.ts';
+import { allFinished, sendOk, startClawDeskCore } from './support/clawdesk.ts';
 import { useOpenClaw } from './support/fixture.ts';
 import { observe } from './support/observations.ts';
 import {
@@ -264,5 +267,29 @@ describe('a client that hangs up mid-turn', () => {
       later: brief(later),
     });
     expect(history.messages[0]).toMatchObject({ role: 'user', content: 'bye [[delay:6000]]' });
+  });
+});
+
+describe('ClawDesk against it', () => {
+  it('answers a message through the core and real workers, one OpenClaw session per conversation', async () => {
+    const { gateway } = env;
+    const dir = tempDir('clawdesk-oc-');
+    const desk = startClawDeskCore(gateway, join(dir.path, 'clawdesk.sqlite'));
+    try {
+      const { conversation } = await sendOk(desk.core, 'hello from ClawDesk');
+      const [task] = await allFinished(desk.core, [conversation.id], 180_000);
+      const history = await readHistory(gateway, `clawdesk:${conversation.id}`);
+      observe('clawdesk.smoke', {
+        task: { state: task?.state, output: task?.output },
+        transcript: brief(history),
+      });
+      expect(task).toMatchObject({ state: 'succeeded' });
+      expect(history.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+      expect(history.messages[0]?.content).toBe('hello from ClawDesk');
+      expect(messageText(history.messages[1]!)).toBe(task?.output);
+    } finally {
+      await desk.core.close();
+      dir.cleanup();
+    }
   });
 });

@@ -11,7 +11,15 @@
  *   for a good one; a lock folder keeps two test processes from installing at once.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -93,17 +101,32 @@ export async function ensureOpenClaw(version = wantedVersion()): Promise<OpenCla
   }
 }
 
+/** A lock folder holding its owner's pid; a lock whose owner is gone (or too old) is taken over. */
 async function lock(path: string): Promise<() => void> {
   mkdirSync(dirname(path), { recursive: true });
   for (;;) {
     try {
       mkdirSync(path);
+      writeFileSync(join(path, 'pid'), String(process.pid));
       return () => rmSync(path, { recursive: true, force: true });
     } catch {
-      const held = statSync(path, { throwIfNoEntry: false });
-      if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS) rmSync(path, { recursive: true });
-      await sleep(1000);
+      if (lockIsStale(path)) rmSync(path, { recursive: true, force: true });
+      else await sleep(1000);
     }
+  }
+}
+
+function lockIsStale(path: string): boolean {
+  const held = statSync(path, { throwIfNoEntry: false });
+  if (!held) return false;
+  if (Date.now() - held.mtimeMs > LOCK_STALE_MS) return true;
+  const pid = Number(readFileSync(join(path, 'pid'), { encoding: 'utf8', flag: 'a+' }));
+  if (!pid) return Date.now() - held.mtimeMs > 5_000; // its owner is writing the pid now
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: string }).code === 'ESRCH';
   }
 }
 
