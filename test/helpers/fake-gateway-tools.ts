@@ -66,20 +66,23 @@ export class ToolSessions {
 
 /**
  * Streams a tool call as OpenAI does: the first fragment with id, type and name, the arguments
- * in several pieces, then `finish_reason: "tool_calls"` and [DONE].
+ * in several pieces, then `finish_reason: "tool_calls"` and [DONE]. `roleSent`: the stream is
+ * open and its role chunk went out already (OpenClaw behaviour), so the first fragment has none.
  */
 export function streamToolCall(
   res: ServerResponse,
   head: object,
   call: ScriptedCall,
   usage: object,
+  roleSent = false,
 ): void {
   const chunk = (extra: object): string => `data: ${JSON.stringify({ ...head, ...extra })}\n\n`;
   const delta = (d: object, finish: string | null = null): string =>
     chunk({ choices: [{ index: 0, delta: d, finish_reason: finish }] });
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+  if (!res.headersSent) res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
   const first = { index: 0, id: call.id, type: 'function', function: { name: call.name } };
-  res.write(delta({ role: 'assistant', content: null, tool_calls: [{ ...first }] }));
+  const role = roleSent ? {} : { role: 'assistant', content: null };
+  res.write(delta({ ...role, tool_calls: [{ ...first }] }));
   const third = Math.ceil(call.arguments.length / 3);
   for (let at = 0; at < call.arguments.length; at += third) {
     const piece = call.arguments.slice(at, at + third);

@@ -10,10 +10,13 @@ import type { FakeGateway } from './fake-gateway.ts';
 export const WORKER_ENTRY = join(import.meta.dirname, '../../src/worker/index.ts');
 const FINISHED = ['succeeded', 'failed', 'cancelled', 'timed_out'];
 
-/** A real core with real worker processes against a fake gateway: all of ClawDesk but the UI. */
+/**
+ * A real core with real worker processes against a gateway (the fake one, or the real OpenClaw
+ * of test/openclaw): all of ClawDesk but the UI.
+ */
 export function startWorkerCore(
   dbPath: string,
-  gateway: FakeGateway,
+  gateway: Pick<FakeGateway, 'url' | 'token'>,
   overrides: Partial<CoreSettings> = {},
 ): { core: ClawDeskCore; spawned: WorkerHandle[]; events: TaskEvent[] } {
   const spawned: WorkerHandle[] = [];

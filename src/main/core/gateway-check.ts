@@ -36,7 +36,11 @@ function reasonOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** `openclaw/main`, `openclaw:research` → the agent ids; plain `openclaw` is no agent's name. */
+/**
+ * `openclaw/main`, `openclaw:research` → the agent ids. Plain `openclaw` is no agent's name,
+ * and `openclaw/default` (listed by OpenClaw 2026.9.6 beside the real ids) is an alias of the
+ * default agent, not one more agent to offer.
+ */
 export function agentsOf(body: unknown): string[] {
   const data = (body as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) return [];
@@ -44,7 +48,7 @@ export function agentsOf(body: unknown): string[] {
     .map((m) => (m as { id?: unknown } | null)?.id)
     .filter((id): id is string => typeof id === 'string')
     .map((id) => /^openclaw[/:]([\w.-]{1,64})$/.exec(id)?.[1])
-    .filter((id): id is string => id !== undefined);
+    .filter((id): id is string => id !== undefined && id !== 'default');
   return [...new Set(ids)];
 }
 
