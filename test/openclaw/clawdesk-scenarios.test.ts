@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClawDeskCore } from '../../src/main/core/core.ts';
+import { checkGateway } from '../../src/main/core/gateway-check.ts';
 import type { CoreSettings } from '../../src/main/core/settings.ts';
 import type { TaskEvent } from '../../src/shared/ipc-contract.ts';
 import type { TaskView } from '../../src/shared/task.ts';
@@ -203,5 +204,18 @@ describe('ClawDesk against the real OpenClaw', () => {
       expect(task).toMatchObject({ state: 'succeeded' });
       expect(task?.output.trim().length).toBeGreaterThan(0);
     });
+  });
+
+  it('Test connection: a working gateway with its agents, and an agent it does not serve', async () => {
+    const { gateway } = env;
+    const ok = await checkGateway({ url: gateway.url, token: gateway.token, agentId: 'main' });
+    const unknown = await checkGateway({
+      url: gateway.url,
+      token: gateway.token,
+      agentId: 'nosuch',
+    });
+    observe('clawdesk.gateway-check-ok', { ok, unknown });
+    expect(ok).toMatchObject({ ok: true, problem: null, agents: ['main'] });
+    expect(unknown).toMatchObject({ ok: false, problem: 'unknown_agent', agents: ['main'] });
   });
 });

@@ -82,6 +82,11 @@ export function recordProbe(
   log.push({ ...result, firstMs: atMs, lastMs: atMs, count: 1 });
 }
 
+async function isReady(url: string): Promise<boolean> {
+  const ready = await probe(`${url}/readyz`);
+  return ready.outcome === 200 && /"ready"\s*:\s*true/.test(ready.body ?? '');
+}
+
 export async function waitUntilReady(params: {
   url: string;
   token: string;
@@ -96,6 +101,9 @@ export async function waitUntilReady(params: {
     const result = await probe(`${params.url}/v1/models`, params.token);
     recordProbe(log, result, Date.now() - started);
     if (result.outcome === 200) return log;
+    // A gateway whose OpenAI-compatible endpoints are switched off answers 404 there once it
+    // is up: its own readiness says when.
+    if (result.outcome === 404 && (await isReady(params.url))) return log;
     if (!params.isRunning()) {
       throw new Error(`OpenClaw gateway exited while starting:\n${params.describe()}`);
     }
