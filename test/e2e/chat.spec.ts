@@ -109,3 +109,26 @@ test('New chat starts a conversation; Shift+Enter writes a new line', async ({ p
   await chat.conversations.filter({ hasText: 'first question' }).first().click();
   await expect(chat.messages).toHaveCount(3);
 });
+
+test('text typed before the app has loaded is kept: the page is usable at first paint', async ({
+  page,
+}) => {
+  const chat = chatPage(page);
+  // Hold the app's own scripts back, as a slow first load would.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(fromEnv(E2E_ENV.appUrl), { waitUntil: 'commit' });
+  // The static composer of index.html: there, focused and taking text before any script.
+  const early = page.locator('#shell-composer');
+  await expect(early).toBeFocused();
+  await page.keyboard.type('typed before the app loaded');
+  release();
+  await expect(chat.connection).toHaveAttribute('data-status', 'online');
+  await expect(early).toHaveCount(0);
+  await expect(chat.composer).toHaveValue('typed before the app loaded');
+  await expect(chat.composer).toBeFocused();
+});

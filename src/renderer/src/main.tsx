@@ -14,6 +14,7 @@ import './ui/tokens.css';
 import './ui/ui.css';
 import './styles.css';
 import { applyTheme, useTheme } from './ui/theme.ts';
+import { captureShellDraft } from './shell-draft.ts';
 
 // Before the first paint: a pinned theme must not flash the other one.
 applyTheme(useTheme.getState().choice);
@@ -34,6 +35,8 @@ function Notifications({ api }: { api: RendererApi }) {
   return null;
 }
 
+// What was typed into index.html's static composer before this script ran goes to the real one.
+captureShellDraft();
 createRoot(root).render(
   <StrictMode>
     <StoreProvider store={store}>

@@ -12,6 +12,7 @@ import { useChat } from '../store/context.tsx';
 import { useUi } from '../store/ui-store.ts';
 import { IconButton } from '../ui/index.ts';
 import { checkAddition, megabytes } from './paste-size.ts';
+import { forgetShellDraft, shellDraft } from '../shell-draft.ts';
 
 type Hint = { kind: 'empty' } | { kind: 'tooBig'; size: number; limit: number } | null;
 
@@ -34,13 +35,19 @@ export function Composer() {
   const act = useChat((s) => s.act);
   const currentId = useChat((s) => s.currentId);
   const fill = useUi((s) => s.composerFill);
-  const [draft, setDraft] = useState('');
+  const [draft, setDraft] = useState(() => shellDraft().text);
   const [background, setBackground] = useState(false);
   const [editing, setEditing] = useState<{ cancel: string | null } | null>(null);
   const [hint, setHint] = useState<Hint>(null);
   const input = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => input.current?.focus(), [currentId]);
+  // The static composer's text is ours now (see shell-draft.ts), its caret at the end.
+  useEffect(() => {
+    const box = input.current;
+    if (box && shellDraft().text) box.setSelectionRange(box.value.length, box.value.length);
+    forgetShellDraft();
+  }, []);
   // An example prompt or "edit": the text comes in once, then belongs to the user.
   useEffect(() => {
     if (!fill) return;
