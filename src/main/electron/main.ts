@@ -1,16 +1,22 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { WebContents } from 'electron';
-import { app, dialog, Notification, safeStorage, session } from 'electron';
+import { app, dialog, Notification, protocol, safeStorage, session } from 'electron';
 import { pinnedFromEnv, settingsFromEnv, takeEnvironment } from '../core/config-from-env.ts';
 import type { ClawDeskCore } from '../core/core.ts';
 import { createCore } from '../core/core.ts';
 import { fileFlags, keepInTrayOnClose } from './close-to-tray.ts';
 import { attachEventPort } from './event-port.ts';
 import { createSenderCheck, registerIpcHandlers } from './ipc.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.ts';
 import { closeBeforeQuit } from './lifecycle.ts';
 import { isOwnUrl, resolveRendererLocation } from './renderer-location.ts';
 import { createSafeStorageSecrets } from './safe-storage-secrets.ts';
-import { denyAllPermissions, hardenWebContents, installContentSecurityPolicy } from './security.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  denyAllPermissions,
+  hardenWebContents,
+  installContentSecurityPolicy,
+} from './security.ts';
 import { startTaskNotifications } from './notifications.ts';
 import type { ShellLanguage } from './shell-texts.ts';
 import { followShellLanguage } from './shell-texts.ts';
@@ -40,6 +46,11 @@ const log = (line: string): void => console.error(`[clawdesk] ${line}`);
 // database, the token file) is the user's alone.
 const env = takeEnvironment(process.env);
 process.umask(0o077);
+// The data folder (database, token, Chromium's own files) may be chosen as in headless mode;
+// before 'ready', so Chromium's files follow it too.
+if (env.CLAWDESK_DATA_DIR) app.setPath('userData', resolve(env.CLAWDESK_DATA_DIR));
+// Only possible before 'ready': app:// gets real origins and may load module scripts.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let windows: WindowController | undefined;
 
@@ -69,6 +80,10 @@ function start(): void {
     isPackaged: app.isPackaged,
     indexPath: paths.indexHtml,
   });
+  if (renderer.kind === 'app') {
+    // The built page comes from app://clawdesk/, with the CSP on every response.
+    protocol.handle(APP_SCHEME, appProtocolHandler(renderer.root, CONTENT_SECURITY_POLICY));
+  }
   const own = (url: string): boolean => isOwnUrl(renderer, url);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, own));
   installContentSecurityPolicy(session.defaultSession, own);
