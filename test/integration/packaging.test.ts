@@ -48,8 +48,11 @@ beforeAll(() => {
     spawnSync(process.execPath, [script, ...args], { cwd: root, encoding: 'utf8' });
   // The app's own files come from electron-vite's build; an earlier one will do.
   if (!existsSync(join(root, 'out/main/index.js'))) {
-    const vite = createRequire(import.meta.url).resolve('electron-vite/bin/electron-vite.js');
-    expect(node(vite, ['build', '--logLevel', 'warn']).status).toBe(0);
+    // electron-vite exports its package.json, not its bin.
+    const pkg = createRequire(import.meta.url).resolve('electron-vite/package.json');
+    expect(node(join(pkg, '../bin/electron-vite.js'), ['build', '--logLevel', 'warn']).status).toBe(
+      0,
+    );
   }
   const builder = createRequire(import.meta.url).resolve('electron-builder/cli.js');
   const output = join(dir.path, 'installers');
