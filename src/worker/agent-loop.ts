@@ -82,6 +82,37 @@ export async function runAgentLoop(deps: AgentLoopDeps): Promise<CompletionOutco
 
 type Decision = 'allowed' | 'approved' | 'denied';
 
+/**
+ * Whether a call may run: an unknown tool and the policy's deny refuse it (saying why, for the
+ * model), ask waits for the user's Approve or Deny.
+ */
+async function decide(
+  deps: AgentLoopDeps,
+  registry: ToolRegistry,
+  call: ToolCall,
+  args: string,
+): Promise<{ decision: Decision } | { denied: string }> {
+  const { job } = deps;
+  if (!registry.get(call.name)) {
+    return { denied: `unknown tool ${call.name}; available: ${registry.names().join(', ')}` };
+  }
+  const policy = registry.policyOf(call.name, deps.tools.policies);
+  if (policy === 'deny') return { denied: `tool ${call.name} denied by policy` };
+  if (policy !== 'ask') return { decision: 'allowed' };
+  const answer = deps.approval(call.id);
+  deps.send({
+    type: 'approval_request',
+    taskId: job.taskId,
+    attempt: job.attempt,
+    toolCallId: call.id,
+    name: call.name,
+    args,
+  });
+  return (await answer)
+    ? { decision: 'approved' }
+    : { denied: `tool ${call.name} denied by the user` };
+}
+
 /** Decides, runs and reports one call; resolves with what goes back to the model. */
 async function runToolCall(
   deps: AgentLoopDeps,
@@ -103,35 +134,12 @@ async function runToolCall(
       result: cut(result),
     });
   throwIfAborted(signal);
-  if (!registry.get(call.name)) {
-    const content = `unknown tool ${call.name}; available: ${registry.names().join(', ')}`;
-    report('denied', false, content);
-    return content;
+  const verdict = await decide(deps, registry, call, args);
+  if ('denied' in verdict) {
+    report('denied', false, verdict.denied);
+    return verdict.denied;
   }
-  const policy = registry.policyOf(call.name, tools.policies);
-  let decision: Decision = 'allowed';
-  if (policy === 'deny') {
-    const content = `tool ${call.name} denied by policy`;
-    report('denied', false, content);
-    return content;
-  }
-  if (policy === 'ask') {
-    const answer = deps.approval(call.id);
-    deps.send({
-      type: 'approval_request',
-      taskId: job.taskId,
-      attempt: job.attempt,
-      toolCallId: call.id,
-      name: call.name,
-      args,
-    });
-    if (!(await answer)) {
-      const content = `tool ${call.name} denied by the user`;
-      report('denied', false, content);
-      return content;
-    }
-    decision = 'approved';
-  }
+  const { decision } = verdict;
   const result = await registry.run(call.name, call.arguments, {
     workspace: tools.workspace,
     signal,

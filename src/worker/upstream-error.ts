@@ -90,6 +90,24 @@ function withGatewayWords(summary: string, words: string): string {
   return words ? `${summary}: ${words}` : summary;
 }
 
+/**
+ * A 429. OpenClaw answers one without Retry-After once its own retries of the provider's 429s
+ * (minutes of them) ran out: that is the provider's limit, not a gateway's slot.
+ */
+function rateLimitError(headers: Headers, words: string): UpstreamError {
+  const retryAfterMs = parseRetryAfter(headers);
+  const when =
+    retryAfterMs === null ? 'no Retry-After given' : `retry after ${formatDuration(retryAfterMs)}`;
+  return new UpstreamError({
+    code: 'rate_limited',
+    message: `${withGatewayWords('gateway rate limit reached (HTTP 429)', words)} (${when})`,
+    retryable: true,
+    status: 429,
+    retryAfterMs,
+    provider: retryAfterMs === null,
+  });
+}
+
 /** Maps a non-200 answer of the gateway to what the user can do about it. */
 export function httpStatusError(status: number, headers: Headers, bodyText: string): UpstreamError {
   const words = gatewayMessage(bodyText);
@@ -104,23 +122,7 @@ export function httpStatusError(status: number, headers: Headers, bodyText: stri
       status,
     });
   }
-  if (status === 429) {
-    const retryAfterMs = parseRetryAfter(headers);
-    const when =
-      retryAfterMs === null
-        ? 'no Retry-After given'
-        : `retry after ${formatDuration(retryAfterMs)}`;
-    // OpenClaw answers a 429 without Retry-After once its own retries of the provider's 429s
-    // (minutes of them) ran out: that is the provider's limit, not a gateway's slot.
-    return new UpstreamError({
-      code: 'rate_limited',
-      message: `${withGatewayWords('gateway rate limit reached (HTTP 429)', words)} (${when})`,
-      retryable: true,
-      status,
-      retryAfterMs,
-      provider: retryAfterMs === null,
-    });
-  }
+  if (status === 429) return rateLimitError(headers, words);
   if (status >= 500) {
     // 502/503/504 say the gateway (or a proxy in front of it) cannot serve anyone right now —
     // OpenClaw answers 503 while it stops or starts; 500 says this request failed.

@@ -37,142 +37,152 @@ interface Running {
   done: Promise<void>;
 }
 
+/** One worker's state: the job in flight (at most one), its grants and its approvals. */
+interface WorkerState {
+  deps: WorkerDeps;
+  gate: GrantGate;
+  approvals: ApprovalBook;
+  running: Running | null;
+}
+
 export function createWorker(deps: WorkerDeps): Worker {
-  let running: Running | null = null;
-  const gate = new GrantGate(deps.send);
-  const approvals = new ApprovalBook();
-
-  function start(job: Job): void {
-    if (running) {
-      // Main sends one job at a time; answer at once rather than leave this one hanging.
-      deps.send(failed(job, busy(running.job)));
-      return;
-    }
-    const controller = new AbortController();
-    const current: Running = { job, controller, done: Promise.resolve() };
-    running = current;
-    current.done = run(job, controller.signal).finally(() => {
-      if (running === current) running = null;
-    });
-  }
-
-  async function run(job: Job, signal: AbortSignal): Promise<void> {
-    const { taskId, attempt } = job;
-    const batcher = new DeltaBatcher(
-      (text) => deps.send({ type: 'delta', taskId, attempt, text }),
-      deps.deltaBatchMs,
-    );
-    const call = upstreamCall(job, signal, batcher);
-    try {
-      const recovered = await recoverTurn(job, {
-        open: () => (deps.openSession ?? openSessionReader)(job.gateway),
-        signal,
-        log: deps.log,
-      });
-      if (recovered !== null) {
-        // OpenClaw answered the cut turn itself: that is the result, nothing is sent again.
-        batcher.push(recovered);
-        batcher.flush();
-        deps.send({ type: 'succeeded', taskId, attempt, usage: null, finishReason: 'stop' });
-        return;
-      }
-      const tools = job.tools;
-      const outcome = tools
-        ? await runAgentLoop({
-            job,
-            tools,
-            signal,
-            send: deps.send,
-            call,
-            approval: (toolCallId) => approvals.wait(job, toolCallId, signal),
-          })
-        : await chatWithToolsOff({ job, send: deps.send, call });
-      const { usage, finishReason } = outcome;
-      deps.send({ type: 'succeeded', taskId, attempt, usage, finishReason });
-    } catch (err) {
-      batcher.flush();
-      deps.send(failed(job, asUpstreamError(err)));
-    }
-  }
-
-  /**
-   * Each upstream call takes its own slot of the shared budget and gives it back with its
-   * outcome; the run's own timeouts start only once the call may go.
-   */
-  function upstreamCall(job: Job, signal: AbortSignal, batcher: DeltaBatcher) {
-    const { taskId, attempt } = job;
-    return async (request: UpstreamRequest): Promise<CompletionOutcome> => {
-      const callId = await gate.acquire(job, signal);
-      try {
-        const outcome = await deps.streamChat(job, {
-          signal,
-          onDelta: (t) => batcher.push(t),
-          onAccepted: (runId) =>
-            deps.send({ type: 'accepted', taskId, attempt, runId, at: Date.now() }),
-          ...request,
-        });
-        batcher.flush();
-        deps.send({ type: 'release', taskId, attempt, callId, outcome: { kind: 'ok' } });
-        return outcome;
-      } catch (err) {
-        // Text that arrived before the failure is still the user's; send it first.
-        batcher.flush();
-        const outcome = callOutcomeOf(asUpstreamError(err));
-        deps.send({ type: 'release', taskId, attempt, callId, outcome });
-        throw err;
-      }
-    };
-  }
-
-  function handle(message: MainToWorker): void {
-    switch (message.type) {
-      case 'run':
-        start(message.job);
-        return;
-      case 'granted':
-        if (!gate.granted(message.taskId, message.attempt, message.callId)) {
-          deps.log(`grant for ${message.taskId}#${message.attempt} ignored: nobody waits for it`);
-        }
-        return;
-      case 'abort':
-        if (running?.job.taskId === message.taskId && running.job.attempt === message.attempt) {
-          running.controller.abort();
-        } else {
-          deps.log(`abort for ${message.taskId}#${message.attempt} ignored: not running here`);
-        }
-        return;
-      case 'approval':
-        if (!approvals.answer(message)) {
-          deps.log(
-            `approval for ${message.taskId}#${message.attempt} ignored: nobody waits for it`,
-          );
-        }
-        return;
-      case 'shutdown':
-        deps.onShutdown();
-        return;
-    }
-  }
-
+  const state: WorkerState = {
+    deps,
+    gate: new GrantGate(deps.send),
+    approvals: new ApprovalBook(),
+    running: null,
+  };
   return {
     receive(raw) {
-      const parsed = MainToWorkerSchema.safeParse(raw);
-      if (!parsed.success) {
-        // Issues name paths and expected types, not values: a bad job may still hold a token.
-        const issues = parsed.error.issues.map(
-          (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
-        );
-        deps.log(`ignored a message that does not parse: ${issues.join('; ')}`);
-        return;
-      }
-      handle(parsed.data);
+      const message = parseMessage(raw, deps.log);
+      if (message) handle(state, message);
     },
     async stop() {
-      const current = running;
+      const current = state.running;
       if (!current) return;
       current.controller.abort();
       await current.done;
     },
+  };
+}
+
+function parseMessage(raw: unknown, log: (line: string) => void): MainToWorker | undefined {
+  const parsed = MainToWorkerSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // Issues name paths and expected types, not values: a bad job may still hold a token.
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  log(`ignored a message that does not parse: ${issues.join('; ')}`);
+  return undefined;
+}
+
+function handle(state: WorkerState, message: MainToWorker): void {
+  const { deps, running } = state;
+  switch (message.type) {
+    case 'run':
+      start(state, message.job);
+      return;
+    case 'granted':
+      if (!state.gate.granted(message.taskId, message.attempt, message.callId)) {
+        deps.log(`grant for ${message.taskId}#${message.attempt} ignored: nobody waits for it`);
+      }
+      return;
+    case 'abort':
+      if (running?.job.taskId === message.taskId && running.job.attempt === message.attempt) {
+        running.controller.abort();
+      } else deps.log(`abort for ${message.taskId}#${message.attempt} ignored: not running here`);
+      return;
+    case 'approval':
+      if (!state.approvals.answer(message)) {
+        deps.log(`approval for ${message.taskId}#${message.attempt} ignored: nobody waits for it`);
+      }
+      return;
+    case 'shutdown':
+      deps.onShutdown();
+      return;
+  }
+}
+
+function start(state: WorkerState, job: Job): void {
+  if (state.running) {
+    // Main sends one job at a time; answer at once rather than leave this one hanging.
+    state.deps.send(failed(job, busy(state.running.job)));
+    return;
+  }
+  const controller = new AbortController();
+  const current: Running = { job, controller, done: Promise.resolve() };
+  state.running = current;
+  current.done = run(state, job, controller.signal).finally(() => {
+    if (state.running === current) state.running = null;
+  });
+}
+
+async function run(state: WorkerState, job: Job, signal: AbortSignal): Promise<void> {
+  const { deps } = state;
+  const { taskId, attempt } = job;
+  const batcher = new DeltaBatcher(
+    (text) => deps.send({ type: 'delta', taskId, attempt, text }),
+    deps.deltaBatchMs,
+  );
+  const call = upstreamCall(state, job, signal, batcher);
+  try {
+    const recovered = await recoverTurn(job, {
+      open: () => (deps.openSession ?? openSessionReader)(job.gateway),
+      signal,
+      log: deps.log,
+    });
+    if (recovered !== null) {
+      // OpenClaw answered the cut turn itself: that is the result, nothing is sent again.
+      batcher.push(recovered);
+      batcher.flush();
+      deps.send({ type: 'succeeded', taskId, attempt, usage: null, finishReason: 'stop' });
+      return;
+    }
+    const tools = job.tools;
+    const outcome = tools
+      ? await runAgentLoop({
+          job,
+          tools,
+          signal,
+          send: deps.send,
+          call,
+          approval: (toolCallId) => state.approvals.wait(job, toolCallId, signal),
+        })
+      : await chatWithToolsOff({ job, send: deps.send, call });
+    const { usage, finishReason } = outcome;
+    deps.send({ type: 'succeeded', taskId, attempt, usage, finishReason });
+  } catch (err) {
+    batcher.flush();
+    deps.send(failed(job, asUpstreamError(err)));
+  }
+}
+
+/**
+ * Each upstream call takes its own slot of the shared budget and gives it back with its
+ * outcome; the run's own timeouts start only once the call may go.
+ */
+function upstreamCall(state: WorkerState, job: Job, signal: AbortSignal, batcher: DeltaBatcher) {
+  const { deps } = state;
+  const { taskId, attempt } = job;
+  return async (request: UpstreamRequest): Promise<CompletionOutcome> => {
+    const callId = await state.gate.acquire(job, signal);
+    try {
+      const outcome = await deps.streamChat(job, {
+        signal,
+        onDelta: (t) => batcher.push(t),
+        onAccepted: (runId) =>
+          deps.send({ type: 'accepted', taskId, attempt, runId, at: Date.now() }),
+        ...request,
+      });
+      batcher.flush();
+      deps.send({ type: 'release', taskId, attempt, callId, outcome: { kind: 'ok' } });
+      return outcome;
+    } catch (err) {
+      // Text that arrived before the failure is still the user's; send it first.
+      batcher.flush();
+      const outcome = callOutcomeOf(asUpstreamError(err));
+      deps.send({ type: 'release', taskId, attempt, callId, outcome });
+      throw err;
+    }
   };
 }
 

@@ -22,7 +22,7 @@ vi.mock('electron', () => ({
 
 const { createSenderCheck, registerIpcHandlers } = await import('../../src/main/electron/ipc.ts');
 
-const OWN_URL = 'file:///opt/clawdesk/out/renderer/index.html';
+const OWN_URL = 'app://clawdesk/index.html';
 const ourContents = { id: 1 } as unknown as WebContents;
 const otherContents = { id: 2 } as unknown as WebContents;
 

@@ -28,6 +28,7 @@ const h = vi.hoisted(() => ({
     close: vi.fn(),
   },
   showErrorBox: vi.fn(),
+  protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
   ready: undefined as unknown as () => void,
 }));
 
@@ -38,6 +39,7 @@ vi.mock('electron', async () => {
     requestSingleInstanceLock: vi.fn(() => true),
     whenReady: vi.fn(() => new Promise<void>((resolve) => (h.ready = resolve))),
     getPath: vi.fn(() => h.userData),
+    setPath: vi.fn((_name: string, path: string) => (h.userData = path)),
     getLocale: () => 'en-US',
     quit: vi.fn(),
     exit: vi.fn(),
@@ -116,6 +118,7 @@ vi.mock('electron', async () => {
       removeHandler: vi.fn(),
     },
     MessageChannelMain: vi.fn(),
+    protocol: h.protocol,
     session: { defaultSession: session },
     shell: { openExternal: vi.fn() },
     utilityProcess: {
@@ -149,6 +152,8 @@ beforeEach(() => {
   h.handlers.clear();
   h.forks.length = 0;
   h.createCore.mockReset().mockReturnValue(h.core);
+  h.protocol.registerSchemesAsPrivileged.mockReset();
+  h.protocol.handle.mockReset();
   h.core.close.mockReset().mockResolvedValue(undefined);
   h.core.dispatch.mockReset().mockImplementation(async (method: string) => ({
     ok: true,
@@ -162,6 +167,7 @@ afterEach(() => {
   delete process.env.CLAWDESK_AGENT_ID;
   delete process.env.CLAWDESK_GATEWAY_TOKEN;
   delete process.env.CLAWDESK_UI_TOKEN;
+  delete process.env.CLAWDESK_DATA_DIR;
   rmSync(h.userData, { recursive: true, force: true });
 });
 
@@ -187,6 +193,29 @@ describe('electron main wiring', () => {
     expect([...h.handlers.keys()].sort()).toEqual(API_METHODS.map(ipcChannel).sort());
     h.app!.emit('second-instance');
     expect(h.windows).toHaveLength(1);
+  });
+
+  it('serves the page from app://clawdesk/ with the CSP, never from file://', async () => {
+    await startMain();
+    expect(h.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      expect.objectContaining({ scheme: 'app' }),
+    ]);
+    expect(h.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
+    const window = h.windows[0] as unknown as { loadURL: ReturnType<typeof vi.fn> };
+    expect(window.loadURL).toHaveBeenCalledWith('app://clawdesk/index.html');
+    const handler = h.protocol.handle.mock.calls[0]?.[1] as (r: Request) => Promise<Response>;
+    // The handler serves the built renderer next to out/main (out/renderer).
+    const outside = await handler(new Request('app://clawdesk/..%2f..%2fpackage.json'));
+    expect(outside.status).toBe(403);
+  });
+
+  it('keeps its data in CLAWDESK_DATA_DIR when it is set', async () => {
+    const usual = h.userData;
+    const chosen = mkdtempSync(join(tmpdir(), 'clawdesk-chosen-'));
+    await startMain({ CLAWDESK_DATA_DIR: chosen });
+    expect(h.app!.setPath).toHaveBeenCalledWith('userData', chosen);
+    expect(h.createCore.mock.calls[0]?.[0].dbPath).toBe(join(chosen, 'clawdesk.sqlite'));
+    rmSync(usual, { recursive: true, force: true });
   });
 
   it('holds the quit until the core has closed', async () => {

@@ -47,11 +47,13 @@ const { isOwnUrl, resolveRendererLocation } =
   await import('../../src/main/electron/renderer-location.ts');
 
 const indexPath = join('/opt/ClawDesk/resources/app/out/renderer', 'index.html');
-const fileRenderer = resolveRendererLocation({
+const appRenderer = resolveRendererLocation({
   devServerUrl: undefined,
   isPackaged: true,
   indexPath,
 });
+const ownUrl = 'app://clawdesk/index.html';
+/** The very file the app serves, as a file:// URL: not ours (any file page could be). */
 const ownFileUrl = pathToFileURL(indexPath).href;
 
 function navigate(contents: EventEmitter, url: string, isMainFrame = true) {
@@ -71,7 +73,7 @@ describe('main window', () => {
   it('isolates and sandboxes the page, with no Node in it', () => {
     const window = createMainWindow({
       preloadPath: '/out/preload/index.cjs',
-      renderer: fileRenderer,
+      renderer: appRenderer,
     });
     const prefs = (window as unknown as { options: { webPreferences: Record<string, unknown> } })
       .options.webPreferences;
@@ -87,14 +89,19 @@ describe('main window', () => {
     expect(secureWebPreferences('/p')).toEqual({ ...prefs, preload: '/p' });
   });
 
-  it('loads the built file when packaged, even if a dev server URL is set', async () => {
+  it('loads app://clawdesk/ when packaged, even if a dev server URL is set', async () => {
     const renderer = resolveRendererLocation({
       devServerUrl: 'http://localhost:5173',
       isPackaged: true,
       indexPath,
     });
+    expect(renderer).toEqual({
+      kind: 'app',
+      root: join('/opt/ClawDesk/resources/app/out/renderer'),
+      url: ownUrl,
+    });
     const window = createMainWindow({ preloadPath: '/p', renderer });
-    expect((window as unknown as { loaded: string[] }).loaded).toEqual([indexPath]);
+    expect((window as unknown as { loaded: string[] }).loaded).toEqual([ownUrl]);
   });
 
   it('loads the dev server in development, but only on loopback', () => {
@@ -109,11 +116,11 @@ describe('main window', () => {
       isPackaged: false,
       indexPath,
     });
-    expect(remote.kind).toBe('file');
+    expect(remote.kind).toBe('app');
   });
 
   it('denies window.open and sends only web links to the browser', () => {
-    const window = createMainWindow({ preloadPath: '/p', renderer: fileRenderer });
+    const window = createMainWindow({ preloadPath: '/p', renderer: appRenderer });
     const contents = window.webContents as unknown as FakeWebContents;
     expect(contents.windowOpenHandler?.({ url: 'https://example.com/doc' })).toEqual({
       action: 'deny',
@@ -128,10 +135,12 @@ describe('main window', () => {
   });
 
   it('blocks navigation away from our page and allows a reload of it', () => {
-    const window = createMainWindow({ preloadPath: '/p', renderer: fileRenderer });
+    const window = createMainWindow({ preloadPath: '/p', renderer: appRenderer });
     const contents = window.webContents as unknown as FakeWebContents;
-    expect(navigate(contents, `${ownFileUrl}#/tasks`).preventDefault).not.toHaveBeenCalled();
+    expect(navigate(contents, `${ownUrl}#/tasks`).preventDefault).not.toHaveBeenCalled();
     expect(navigate(contents, 'file:///home/user/evil.html').preventDefault).toHaveBeenCalled();
+    expect(navigate(contents, ownFileUrl).preventDefault).toHaveBeenCalled();
+    expect(navigate(contents, 'app://elsewhere/index.html').preventDefault).toHaveBeenCalled();
     expect(navigate(contents, 'https://example.com/').preventDefault).toHaveBeenCalled();
     expect(navigate(contents, 'https://example.com/', false).preventDefault).toHaveBeenCalled();
     // A clicked web link opens once, in the browser.
@@ -140,12 +149,16 @@ describe('main window', () => {
 });
 
 describe('isOwnUrl', () => {
-  it('accepts only our index.html for a file renderer', () => {
-    expect(isOwnUrl(fileRenderer, ownFileUrl)).toBe(true);
-    expect(isOwnUrl(fileRenderer, `${ownFileUrl}?x=1#/a`)).toBe(true);
-    expect(isOwnUrl(fileRenderer, pathToFileURL('/opt/ClawDesk/other.html').href)).toBe(false);
-    expect(isOwnUrl(fileRenderer, 'http://localhost:5173/')).toBe(false);
-    expect(isOwnUrl(fileRenderer, 'not a url')).toBe(false);
+  it('accepts only app://clawdesk/ for the built renderer, and no file:// page', () => {
+    expect(isOwnUrl(appRenderer, ownUrl)).toBe(true);
+    expect(isOwnUrl(appRenderer, `${ownUrl}?x=1#/a`)).toBe(true);
+    expect(isOwnUrl(appRenderer, 'app://clawdesk/assets/index.js')).toBe(true);
+    expect(isOwnUrl(appRenderer, 'app://other/index.html')).toBe(false);
+    expect(isOwnUrl(appRenderer, 'apps://clawdesk/index.html')).toBe(false);
+    expect(isOwnUrl(appRenderer, ownFileUrl)).toBe(false);
+    expect(isOwnUrl(appRenderer, pathToFileURL('/opt/ClawDesk/other.html').href)).toBe(false);
+    expect(isOwnUrl(appRenderer, 'http://localhost:5173/')).toBe(false);
+    expect(isOwnUrl(appRenderer, 'not a url')).toBe(false);
   });
 
   it('accepts only the dev server origin for a dev renderer', () => {
@@ -156,7 +169,7 @@ describe('isOwnUrl', () => {
     });
     expect(isOwnUrl(dev, 'http://127.0.0.1:5173/index.html')).toBe(true);
     expect(isOwnUrl(dev, 'http://127.0.0.1:5174/')).toBe(false);
-    expect(isOwnUrl(dev, ownFileUrl)).toBe(false);
+    expect(isOwnUrl(dev, ownUrl)).toBe(false);
   });
 });
 
@@ -179,13 +192,13 @@ describe('session hardening', () => {
     return { session: session as unknown as Session, handlers };
   }
 
-  const own = (url: string) => isOwnUrl(fileRenderer, url);
+  const own = (url: string) => isOwnUrl(appRenderer, url);
 
   it('adds a strict CSP header to our page and keeps its other headers', () => {
     const { session, handlers } = fakeSession();
     security.installContentSecurityPolicy(session, own);
     const callback = vi.fn();
-    const details = { url: ownFileUrl, responseHeaders: { 'X-Other': ['1'] } };
+    const details = { url: ownUrl, responseHeaders: { 'X-Other': ['1'] } };
     (handlers.headers as (d: unknown, cb: unknown) => void)(details, callback);
     const headers = callback.mock.calls[0]?.[0].responseHeaders;
     expect(headers['X-Other']).toEqual(['1']);
@@ -203,12 +216,12 @@ describe('session hardening', () => {
     expect(policy).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|\*/);
   });
 
-  it('adds the header to a response that had none (file://), and leaves others alone', () => {
+  it('adds the header to a response that had none, and leaves others alone', () => {
     const { session, handlers } = fakeSession();
     security.installContentSecurityPolicy(session, own);
     const callback = vi.fn();
     const onHeaders = handlers.headers as (d: unknown, cb: unknown) => void;
-    onHeaders({ url: ownFileUrl }, callback);
+    onHeaders({ url: ownUrl }, callback);
     expect(callback.mock.calls[0]?.[0].responseHeaders).toEqual({
       'Content-Security-Policy': [security.CONTENT_SECURITY_POLICY],
     });
@@ -232,7 +245,7 @@ describe('hardenWebContents (every contents the app creates)', () => {
   it('refuses webviews, windows and foreign navigation, and opens nothing', () => {
     const contents = new FakeWebContents();
     security.hardenWebContents(contents as unknown as WebContents, (url) =>
-      isOwnUrl(fileRenderer, url),
+      isOwnUrl(appRenderer, url),
     );
     const attach = { preventDefault: vi.fn() };
     contents.emit('will-attach-webview', attach);

@@ -1,4 +1,4 @@
-import type { TaskEvent } from '../../shared/ipc-contract.ts';
+import type { ApiParams, ApiResult, TaskEvent } from '../../shared/ipc-contract.ts';
 import type { ConversationView } from '../../shared/task.ts';
 import type { ApiHandlers } from './api-dispatcher.ts';
 import { ApiRefusal } from './api-dispatcher.ts';
@@ -55,53 +55,67 @@ export function chatHandlers({ store, scheduler, settings, emit, now }: ChatDeps
       // What only memory holds (streamed text not checkpointed yet, phase) for each page too.
       return tasks.map((task) => scheduler.live(task));
     },
-    'chat.send': ({ conversationId, text, lane, agentId }) => {
-      checkInputSize(text, settings.maxInputBytes);
-      const existing = conversationId ? store.conversations.get(conversationId) : undefined;
-      if (conversationId && !existing) {
-        throw new ApiRefusal('not_found', `conversation ${conversationId} does not exist`);
-      }
-      if (existing && agentId !== undefined && agentId !== (existing.agentId ?? null)) {
-        throw new ApiRefusal(
-          'invalid_params',
-          `agentId: conversation ${existing.id} talks to its own agent; start a new chat for "${agentId}"`,
-        );
-      }
-      // One transaction: a refused submit leaves no empty new conversation behind.
-      const { conversation, task } = refusalsNamed(() =>
-        store.atomically(() => {
-          const conversation =
-            existing ?? store.conversations.create(titleOf(text), agentId ?? null);
-          const task = store.submit(
-            {
-              conversationId: conversation.id,
-              prompt: text,
-              lane: lane ?? 'interactive',
-              agentId: conversation.agentId ?? settings.gateway.agentId,
-              maxAttempts: settings.maxAttempts,
-            },
-            settings.maxUnfinished,
-          );
-          return { conversation, task };
-        }),
-      );
-      const view: ConversationView = {
-        id: conversation.id,
-        title: conversation.title,
-        agentId: conversation.agentId ?? null,
-        createdAt: conversation.createdAt,
-        updatedAt: task.createdAt,
-      };
-      const { enabled, ttlMs } = settings.responseCache;
-      const cached = enabled ? store.queries.answerFromCache(task.id, now() - ttlMs) : undefined;
-      emit({ type: 'conversation', conversation: view });
-      emit({ type: 'task', task: cached ?? task });
-      if (cached) return { conversation: view, task: cached };
-      // The task is committed; hand it to a worker after this answer has gone out.
-      setImmediate(() => scheduler.pump());
-      return { conversation: view, task };
-    },
+    'chat.send': (params) => sendChat({ store, scheduler, settings, emit, now }, params),
   } satisfies Partial<ApiHandlers>;
+}
+
+/**
+ * A chat message: into its conversation (a new one when none is named), as one task. Answered
+ * at once from the response cache when the user turned it on and it holds the same question.
+ */
+function sendChat(deps: ChatDeps, params: ApiParams<'chat.send'>): ApiResult<'chat.send'> {
+  const { store, scheduler, settings, emit, now } = deps;
+  checkInputSize(params.text, settings.maxInputBytes);
+  const existing = existingConversation(store, params);
+  // One transaction: a refused submit leaves no empty new conversation behind.
+  const { conversation, task } = refusalsNamed(() =>
+    store.atomically(() => {
+      const conversation =
+        existing ?? store.conversations.create(titleOf(params.text), params.agentId ?? null);
+      const task = store.submit(
+        {
+          conversationId: conversation.id,
+          prompt: params.text,
+          lane: params.lane ?? 'interactive',
+          agentId: conversation.agentId ?? settings.gateway.agentId,
+          maxAttempts: settings.maxAttempts,
+        },
+        settings.maxUnfinished,
+      );
+      return { conversation, task };
+    }),
+  );
+  const view: ConversationView = {
+    id: conversation.id,
+    title: conversation.title,
+    agentId: conversation.agentId ?? null,
+    createdAt: conversation.createdAt,
+    updatedAt: task.createdAt,
+  };
+  const { enabled, ttlMs } = settings.responseCache;
+  const cached = enabled ? store.queries.answerFromCache(task.id, now() - ttlMs) : undefined;
+  emit({ type: 'conversation', conversation: view });
+  emit({ type: 'task', task: cached ?? task });
+  if (cached) return { conversation: view, task: cached };
+  // The task is committed; hand it to a worker after this answer has gone out.
+  setImmediate(() => scheduler.pump());
+  return { conversation: view, task };
+}
+
+/** The conversation a message names, which must exist and keep the agent it started with. */
+function existingConversation(store: TaskStore, params: ApiParams<'chat.send'>) {
+  const { conversationId, agentId } = params;
+  const existing = conversationId ? store.conversations.get(conversationId) : undefined;
+  if (conversationId && !existing) {
+    throw new ApiRefusal('not_found', `conversation ${conversationId} does not exist`);
+  }
+  if (existing && agentId !== undefined && agentId !== (existing.agentId ?? null)) {
+    throw new ApiRefusal(
+      'invalid_params',
+      `agentId: conversation ${existing.id} talks to its own agent; start a new chat for "${agentId}"`,
+    );
+  }
+  return existing;
 }
 
 function refusalsNamed<T>(fn: () => T): T {

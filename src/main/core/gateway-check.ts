@@ -61,6 +61,30 @@ async function json(res: Response): Promise<unknown> {
 }
 
 /**
+ * Posts an empty request to the chat endpoint: its status (OpenClaw answers 400 without starting
+ * a run, 404 while the endpoint is off), or why nothing answered.
+ */
+async function probeEndpoint(
+  doFetch: typeof fetch,
+  base: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<{ status: number } | { error: string }> {
+  try {
+    const probe = await doFetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{}',
+      signal,
+    });
+    await probe.body?.cancel();
+    return { status: probe.status };
+  } catch (err) {
+    return { error: reasonOf(err) };
+  }
+}
+
+/**
  * Asks the gateway what is wrong, if anything, in the order a user fixes things: is anything
  * there, does it take the token, is its OpenAI-compatible endpoint on, does it know the agent.
  * The endpoint check posts a request without a model, which OpenClaw refuses (400) without
@@ -98,18 +122,8 @@ export async function checkGateway(
   if (!models.ok) return result({ problem: 'unexpected', status });
   const agents = agentsOf(await json(models));
 
-  let probe: Response;
-  try {
-    probe = await doFetch(`${base}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: '{}',
-      signal: timeout(),
-    });
-    await probe.body?.cancel();
-  } catch (err) {
-    return result({ problem: 'unreachable', reason: reasonOf(err), agents });
-  }
+  const probe = await probeEndpoint(doFetch, base, headers, timeout());
+  if ('error' in probe) return result({ problem: 'unreachable', reason: probe.error, agents });
   if (probe.status === 404) return result({ problem: 'endpoint_disabled', status: 404, agents });
   if (probe.status === 401 || probe.status === 403) {
     return result({ problem: 'unauthorized', status: probe.status, agents });

@@ -61,6 +61,50 @@ const LANE_PRIORITY: Record<Lane, number> = { interactive: 0, short: 1, long: 2 
 const FINISHED: readonly TaskState[] = ['succeeded', 'failed', 'cancelled', 'timed_out'];
 
 /**
+ * One state change's UPDATE. A run that ends any other way than with its answer leaves its text
+ * marked interrupted; counters reset or grow as the patch says.
+ */
+const TRANSITION_SQL = `UPDATE tasks SET state = ?, updated_at = ?, finished_at = ?,
+         error_code = ?, error_message = ?,
+         usage_json = COALESCE(?, usage_json), finish_reason = COALESCE(?, finish_reason),
+         not_before = ?,
+         failures = CASE WHEN ? THEN 0 ELSE failures + ? END,
+         crashes = CASE WHEN ? THEN 0 ELSE crashes + ? END,
+         rate_wait_ms = CASE WHEN ? THEN 0 ELSE rate_wait_ms + ? END,
+         outage_since = CASE WHEN ? IS NOT NULL THEN COALESCE(outage_since, ?)
+           WHEN ? = 'succeeded' OR ? OR ? THEN NULL ELSE outage_since END,
+         output_interrupted = CASE WHEN ? = 'succeeded' THEN 0
+           WHEN state = 'running' AND output <> '' THEN 1 ELSE output_interrupted END
+       WHERE id = ?`;
+
+/** The parameters of TRANSITION_SQL, in its order. */
+function transitionParams(id: string, to: TaskState, t: number, patch: TransitionPatch): unknown[] {
+  return [
+    to,
+    t,
+    FINISHED.includes(to) ? t : null,
+    patch.error?.code ?? null,
+    patch.error?.message ?? null,
+    patch.usage ? JSON.stringify(patch.usage) : null,
+    patch.finishReason ?? null,
+    patch.notBefore ?? 0,
+    patch.resetFailures ? 1 : 0,
+    patch.countFailure ? 1 : 0,
+    patch.resetFailures ? 1 : 0,
+    patch.countCrash ? 1 : 0,
+    patch.resetFailures ? 1 : 0,
+    Math.max(0, Math.round(patch.addRateWaitMs ?? 0)),
+    patch.outageSince ?? null,
+    patch.outageSince ?? null,
+    to,
+    patch.resetFailures ? 1 : 0,
+    patch.countFailure ? 1 : 0,
+    to,
+    id,
+  ];
+}
+
+/**
  * All SQL of tasks and conversations, behind a typed interface. Each state change is one
  * transaction that checks the current state first, so an illegal transition throws instead
  * of overwriting (DESIGN.md "Tasks").
@@ -194,43 +238,7 @@ export class TaskStore extends SqlStore {
       if (stale) return undefined;
       if (!canTransition(row.state, to)) throw new IllegalTransitionError(id, row.state, to);
       const t = this.now();
-      // A run that ends any other way than with its answer leaves its text marked interrupted.
-      this.prepare(
-        `UPDATE tasks SET state = ?, updated_at = ?, finished_at = ?,
-             error_code = ?, error_message = ?,
-             usage_json = COALESCE(?, usage_json), finish_reason = COALESCE(?, finish_reason),
-             not_before = ?,
-             failures = CASE WHEN ? THEN 0 ELSE failures + ? END,
-             crashes = CASE WHEN ? THEN 0 ELSE crashes + ? END,
-             rate_wait_ms = CASE WHEN ? THEN 0 ELSE rate_wait_ms + ? END,
-             outage_since = CASE WHEN ? IS NOT NULL THEN COALESCE(outage_since, ?)
-               WHEN ? = 'succeeded' OR ? OR ? THEN NULL ELSE outage_since END,
-             output_interrupted = CASE WHEN ? = 'succeeded' THEN 0
-               WHEN state = 'running' AND output <> '' THEN 1 ELSE output_interrupted END
-           WHERE id = ?`,
-      ).run(
-        to,
-        t,
-        FINISHED.includes(to) ? t : null,
-        patch.error?.code ?? null,
-        patch.error?.message ?? null,
-        patch.usage ? JSON.stringify(patch.usage) : null,
-        patch.finishReason ?? null,
-        patch.notBefore ?? 0,
-        patch.resetFailures ? 1 : 0,
-        patch.countFailure ? 1 : 0,
-        patch.resetFailures ? 1 : 0,
-        patch.countCrash ? 1 : 0,
-        patch.resetFailures ? 1 : 0,
-        Math.max(0, Math.round(patch.addRateWaitMs ?? 0)),
-        patch.outageSince ?? null,
-        patch.outageSince ?? null,
-        to,
-        patch.resetFailures ? 1 : 0,
-        patch.countFailure ? 1 : 0,
-        to,
-        id,
-      );
+      this.prepare(TRANSITION_SQL).run(...transitionParams(id, to, t, patch));
       return this.get(id);
     })();
   }

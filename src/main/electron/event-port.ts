@@ -21,15 +21,10 @@ export const FLUSH_INTERVAL_MS = 16;
 export const MAX_PENDING_EVENTS = 5_000;
 
 /**
- * Streams core events to one window over a MessagePort. A fresh channel is handed to each
- * page load (the old page's port died with it); events are batched per frame; the port is
- * closed and the core listener removed when the window closes. Returns that cleanup.
+ * The sending side for one window: the current page's port, and the per-frame flush of the
+ * batch to it. Without a port (loading, reloading, crashed) events wait, bounded.
  */
-export function attachEventPort(
-  window: BrowserWindow,
-  core: Pick<ClawDeskCore, 'onEvent'>,
-): () => void {
-  const contents = window.webContents;
+function createPortSender(contents: BrowserWindow['webContents']) {
   const batch = createEventBatch();
   let port: MessagePortMain | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -50,37 +45,57 @@ export function attachEventPort(
     port?.close();
     port = null;
   };
-  const openPort = (): void => {
-    closePort();
-    const channel = new MessageChannelMain();
-    contents.postMessage(EVENT_PORT_CHANNEL, null, [channel.port2]);
-    port = channel.port1;
-    if (batch.size > 0) schedule();
+  return {
+    batch,
+    schedule,
+    closePort,
+    openPort(): void {
+      closePort();
+      const channel = new MessageChannelMain();
+      contents.postMessage(EVENT_PORT_CHANNEL, null, [channel.port2]);
+      port = channel.port1;
+      if (batch.size > 0) schedule();
+    },
+    stop(): void {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      closePort();
+      batch.clear();
+    },
   };
+}
 
+/**
+ * Streams core events to one window over a MessagePort. A fresh channel is handed to each
+ * page load (the old page's port died with it); events are batched per frame; the port is
+ * closed and the core listener removed when the window closes. Returns that cleanup.
+ */
+export function attachEventPort(
+  window: BrowserWindow,
+  core: Pick<ClawDeskCore, 'onEvent'>,
+): () => void {
+  const contents = window.webContents;
+  const sender = createPortSender(contents);
   const unsubscribe = core.onEvent((event) => {
-    batch.push(event);
-    schedule();
+    sender.batch.push(event);
+    sender.schedule();
   });
   contents.on('did-start-navigation', (event) => {
     if (!event.isMainFrame || event.isSameDocument) return;
     // A new document loads its state itself, after this point: older events are covered.
-    closePort();
-    batch.clear();
+    sender.closePort();
+    sender.batch.clear();
   });
   // Fires again after every reload, each time for a new document with a new preload.
-  contents.on('did-finish-load', openPort);
-  contents.on('render-process-gone', closePort);
+  contents.on('did-finish-load', sender.openPort);
+  contents.on('render-process-gone', sender.closePort);
 
   let detached = false;
   const detach = (): void => {
     if (detached) return;
     detached = true;
     unsubscribe();
-    if (timer) clearTimeout(timer);
-    timer = null;
-    closePort();
-    batch.clear();
+    sender.stop();
   };
   window.once('closed', detach);
   return detach;

@@ -64,81 +64,115 @@ export { shouldNotify };
  */
 export function startTaskNotifications(options: TaskNotificationsOptions): () => void {
   const log = options.log ?? ((line: string) => console.error(`[clawdesk] ${line}`));
-  const changes = new StateChanges();
-  const approvals = new PendingApprovals();
+  const texts = (): ShellTexts => options.texts?.() ?? ENGLISH;
   // Until settings.get answers, the default of the settings (on) applies.
-  let enabled = true;
-  let settingsEvent = false;
-  // Kept referenced until closed: a collected Notification loses its click handler.
-  const live = new Set<NotificationLike>();
-
-  const show = (notice: TaskNotice, onClick: () => void): void => {
-    const notification = new options.Notification({ title: notice.title, body: notice.body });
-    live.add(notification);
-    notification.on('click', () => {
-      live.delete(notification);
-      onClick();
-    });
-    notification.on('close', () => live.delete(notification));
-    notification.show();
-  };
-
-  const notify = (task: TaskView, notice: TaskNotice | null): void => {
-    if (!notice || !shouldNotify(task, options.isWindowFocused())) return;
-    if (!options.Notification.isSupported()) return;
-    show(notice, () => options.openTask(task.id));
-  };
-
-  // Once per episode: a problem that lasts (or is re-announced) is not news.
-  let cannotSave = false;
-  const onStorage = (problem: StorageProblem | null): void => {
-    const started = problem !== null && !cannotSave;
-    cannotSave = problem !== null;
-    if (!started || !enabled || options.isWindowFocused()) return;
-    if (!options.Notification.isSupported()) return;
-    const texts = options.texts?.() ?? ENGLISH;
-    show(texts.storageNotice(problem), options.showWindow);
-  };
-
-  // Once per episode of each alert. Shown even while the window is focused: the task monitor
-  // shows alerts, not every view (unlike the storage banner).
-  let alerting = new Set<ResourceAlert['kind']>();
-  const onResources = (alerts: ResourceAlert[]): void => {
-    const started = alerts.filter((alert) => !alerting.has(alert.kind));
-    alerting = new Set(alerts.map((alert) => alert.kind));
-    if (started.length === 0 || !enabled || !options.Notification.isSupported()) return;
-    const texts = options.texts?.() ?? ENGLISH;
-    for (const alert of started) show(texts.resourceNotice(alert), options.showWindow);
-  };
-
-  const onTask = (task: TaskView): void => {
-    // Both are recorded even while off: turning notifications on later brings no old news.
-    const changed = changes.changed(task.id, task.state);
-    const newApproval = approvals.isNew(task);
-    if (!enabled) return;
-    const texts = options.texts?.() ?? ENGLISH;
-    if (changed) notify(task, taskNotice(task, texts));
-    if (newApproval) notify(task, approvalNotice(task, texts));
-  };
+  const state = { enabled: true, settingsEvent: false };
+  const isEnabled = (): boolean => state.enabled;
+  const toasts = createToasts(options.Notification);
+  const onTask = taskNotices(options, toasts, texts, isEnabled);
+  const onStorage = storageNotices(options, toasts, texts, isEnabled);
+  const onResources = resourceNotices(options, toasts, texts, isEnabled);
 
   const unsubscribe = options.core.onEvent((event: TaskEvent) => {
     if (event.type === 'task') onTask(event.task);
     else if (event.type === 'storage') onStorage(event.problem);
     else if (event.type === 'resources') onResources(event.alerts);
     else if (event.type === 'settings') {
-      settingsEvent = true;
-      enabled = event.settings.notifications.enabled;
+      state.settingsEvent = true;
+      state.enabled = event.settings.notifications.enabled;
     }
   });
   void options.core.dispatch('settings.get', {}).then((outcome) => {
     // A settings event that came first is newer than this answer.
-    if (outcome.ok && !settingsEvent) {
-      enabled = (outcome.result as SettingsView).notifications.enabled;
+    if (outcome.ok && !state.settingsEvent) {
+      state.enabled = (outcome.result as SettingsView).notifications.enabled;
     } else if (!outcome.ok) log(`notifications: could not read settings: ${outcome.error.message}`);
   });
 
   return () => {
     unsubscribe();
-    live.clear();
+    toasts.clear();
+  };
+}
+
+type Texts = () => ShellTexts;
+
+/** Shows toasts, each kept referenced until closed: a collected one loses its click handler. */
+function createToasts(Notification: NotificationFactory) {
+  const live = new Set<NotificationLike>();
+  return {
+    show(notice: TaskNotice, onClick: () => void): void {
+      const notification = new Notification({ title: notice.title, body: notice.body });
+      live.add(notification);
+      notification.on('click', () => {
+        live.delete(notification);
+        onClick();
+      });
+      notification.on('close', () => live.delete(notification));
+      notification.show();
+    },
+    clear: () => live.clear(),
+  };
+}
+type Toasts = ReturnType<typeof createToasts>;
+
+/** A task's success or failure, and a tool call newly waiting for approval (once per call). */
+function taskNotices(
+  options: TaskNotificationsOptions,
+  toasts: Toasts,
+  texts: Texts,
+  isEnabled: () => boolean,
+): (task: TaskView) => void {
+  const changes = new StateChanges();
+  const approvals = new PendingApprovals();
+  const notify = (task: TaskView, notice: TaskNotice | null): void => {
+    if (!notice || !shouldNotify(task, options.isWindowFocused())) return;
+    if (!options.Notification.isSupported()) return;
+    toasts.show(notice, () => options.openTask(task.id));
+  };
+  return (task) => {
+    // Both are recorded even while off: turning notifications on later brings no old news.
+    const changed = changes.changed(task.id, task.state);
+    const newApproval = approvals.isNew(task);
+    if (!isEnabled()) return;
+    if (changed) notify(task, taskNotice(task, texts()));
+    if (newApproval) notify(task, approvalNotice(task, texts()));
+  };
+}
+
+/** Once when ClawDesk starts failing to save, while the window is not focused (it has a banner). */
+function storageNotices(
+  options: TaskNotificationsOptions,
+  toasts: Toasts,
+  texts: Texts,
+  isEnabled: () => boolean,
+): (problem: StorageProblem | null) => void {
+  // Once per episode: a problem that lasts (or is re-announced) is not news.
+  let cannotSave = false;
+  return (problem) => {
+    const started = problem !== null && !cannotSave;
+    cannotSave = problem !== null;
+    if (!started || !isEnabled() || options.isWindowFocused()) return;
+    if (!options.Notification.isSupported()) return;
+    toasts.show(texts().storageNotice(problem), options.showWindow);
+  };
+}
+
+/**
+ * Once per episode of each guard alert (memory high, disk space low). Shown even while the
+ * window is focused: the task monitor shows alerts, not every view (unlike the storage banner).
+ */
+function resourceNotices(
+  options: TaskNotificationsOptions,
+  toasts: Toasts,
+  texts: Texts,
+  isEnabled: () => boolean,
+): (alerts: ResourceAlert[]) => void {
+  let alerting = new Set<ResourceAlert['kind']>();
+  return (alerts) => {
+    const started = alerts.filter((alert) => !alerting.has(alert.kind));
+    alerting = new Set(alerts.map((alert) => alert.kind));
+    if (started.length === 0 || !isEnabled() || !options.Notification.isSupported()) return;
+    for (const alert of started) toasts.show(texts().resourceNotice(alert), options.showWindow);
   };
 }

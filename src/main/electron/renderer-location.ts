@@ -1,12 +1,14 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
+import { APP_INDEX_URL, isAppUrl } from './app-protocol.ts';
 
 /**
- * Where our own page lives: the built `index.html` on disk, or (development only) the
- * electron-vite dev server. Navigation, IPC sender checks and the CSP all ask "is this URL
- * ours?", so the answer is computed in one place.
+ * Where our own page lives: the built renderer, served as `app://clawdesk/` from its folder
+ * on disk (app-protocol.ts), or (development only) the electron-vite dev server. Navigation,
+ * IPC sender checks and the CSP all ask "is this URL ours?", so the answer is computed in one
+ * place.
  */
 export type RendererLocation =
-  { kind: 'file'; indexPath: string; url: string } | { kind: 'dev'; url: string; origin: string };
+  { kind: 'app'; root: string; url: string } | { kind: 'dev'; url: string; origin: string };
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -15,14 +17,14 @@ export interface RendererLocationInput {
   devServerUrl: string | undefined;
   /** `app.isPackaged`: a shipped app never loads a URL taken from its environment. */
   isPackaged: boolean;
-  /** Absolute path of the built renderer's index.html. */
+  /** Absolute path of the built renderer's index.html (its folder is what app:// serves). */
   indexPath: string;
 }
 
 export function resolveRendererLocation(input: RendererLocationInput): RendererLocation {
   const dev = input.isPackaged ? undefined : loopbackHttpUrl(input.devServerUrl);
   if (dev) return { kind: 'dev', url: dev.href, origin: dev.origin };
-  return { kind: 'file', indexPath: input.indexPath, url: pathToFileURL(input.indexPath).href };
+  return { kind: 'app', root: dirname(input.indexPath), url: APP_INDEX_URL };
 }
 
 /**
@@ -41,8 +43,9 @@ function loopbackHttpUrl(value: string | undefined): URL | undefined {
 }
 
 /**
- * True when `url` is our page: same origin as the dev server, or the very index.html file
- * (any query or hash). Other file:// URLs are not ours: a file page could be anything on disk.
+ * True when `url` is our page: same origin as the dev server, or any path of
+ * `app://clawdesk/` (any query or hash). No file:// URL is ours: a file page could be
+ * anything on disk.
  */
 export function isOwnUrl(location: RendererLocation, url: string): boolean {
   let parsed: URL;
@@ -51,22 +54,5 @@ export function isOwnUrl(location: RendererLocation, url: string): boolean {
   } catch {
     return false;
   }
-  if (location.kind === 'dev') return parsed.origin === location.origin;
-  if (parsed.protocol !== 'file:') return false;
-  const path = filePathOf(parsed);
-  return path !== undefined && samePath(path, location.indexPath);
-}
-
-function filePathOf(url: URL): string | undefined {
-  try {
-    return fileURLToPath(url);
-  } catch {
-    // e.g. file://remote-host/share on POSIX
-    return undefined;
-  }
-}
-
-function samePath(a: string, b: string): boolean {
-  // Windows paths are case-insensitive and Chromium may report the drive letter differently.
-  return process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
+  return location.kind === 'dev' ? parsed.origin === location.origin : isAppUrl(parsed);
 }

@@ -118,67 +118,90 @@ function loadIcons(): Record<TrayIconState, NativeImage> {
 }
 
 /**
- * The system tray: a state icon, a tooltip with counts and a menu of running tasks with their
- * progress, Open, Pause all / Resume all and Quit. Fed by core events; redrawn at most every
- * TRAY_REFRESH_MS (trailing, so the last change always shows).
+ * The tray icon, and how the tally is drawn on it: the icon when its state changed, the tooltip
+ * and the menu, in the user's language at the moment of drawing.
  */
-export function createAppTray(options: AppTrayOptions): AppTray {
-  const log = options.log ?? ((line: string) => console.error(`[clawdesk] ${line}`));
-  const texts = options.texts ?? (() => ENGLISH);
+function trayPainter(options: AppTrayOptions, log: (line: string) => void) {
   const icons = loadIcons();
   const tray = new Tray(icons.idle);
-  const tally = new TaskTally();
+  const texts = options.texts ?? (() => ENGLISH);
   let shownIcon: TrayIconState = 'idle';
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let destroyed = false;
-
   const run = (method: ApiMethod): void => {
     void options.core.dispatch(method, {}).then((outcome) => {
       if (!outcome.ok) log(`${method} from the tray failed: ${outcome.error.message}`);
     });
   };
-  const render = (): void => {
-    timer = undefined;
-    if (destroyed) return;
-    const snapshot = tally.snapshot();
-    if (snapshot.icon !== shownIcon) {
-      shownIcon = snapshot.icon;
-      tray.setImage(icons[shownIcon]);
-    }
-    const words = texts();
-    tray.setToolTip(tooltipText(snapshot, words));
-    const actions = {
-      openTask: options.openTask,
-      showWindow: options.showWindow,
-      run,
-      quit: options.quit,
-    };
-    const template = trayMenuTemplate(snapshot, actions, words);
-    tray.setContextMenu(Menu.buildFromTemplate(template));
+  const actions = {
+    openTask: options.openTask,
+    showWindow: options.showWindow,
+    run,
+    quit: options.quit,
   };
-  const schedule = (): void => {
-    if (!destroyed) timer ??= setTimeout(render, TRAY_REFRESH_MS);
+  return {
+    tray,
+    paint(snapshot: TallySnapshot): void {
+      if (snapshot.icon !== shownIcon) {
+        shownIcon = snapshot.icon;
+        tray.setImage(icons[shownIcon]);
+      }
+      const words = texts();
+      tray.setToolTip(tooltipText(snapshot, words));
+      tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(snapshot, actions, words)));
+    },
   };
+}
 
+/**
+ * What the tally starts from: the unfinished tasks, and a storage problem found at start-up
+ * (announced before the tray listened). `changed` redraws.
+ */
+function loadTally(
+  options: AppTrayOptions,
+  tally: TaskTally,
+  changed: () => void,
+  log: (line: string) => void,
+): { sawStorageEvent: () => void } {
   let storageEvent = false;
-  const unsubscribe = options.core.onEvent((event) => {
-    if (event.type === 'storage') storageEvent = true;
-    if (tally.apply(event)) schedule();
-  });
   const unfinished = { states: [...UNFINISHED], limit: INITIAL_LIMIT };
   void options.core.dispatch('tasks.list', unfinished).then((outcome) => {
     const listed = outcome as ApiOutcome<'tasks.list'>;
     if (!listed.ok) log(`the tray could not list tasks: ${listed.error.message}`);
     // Loading (even nothing) ends the start-up phase; from then on events alone count.
     tally.load(listed.ok ? listed.result.tasks : []);
-    schedule();
+    changed();
   });
-  // A problem found at start-up was announced before we listened: ask for it once (an event
-  // that came first is newer than this answer).
   void options.core.dispatch('storage.status', {}).then((outcome) => {
     const status = outcome as ApiOutcome<'storage.status'>;
+    // An event that came first is newer than this answer.
     if (!status.ok || storageEvent) return;
-    if (tally.apply({ type: 'storage', problem: status.result.problem ?? null })) schedule();
+    if (tally.apply({ type: 'storage', problem: status.result.problem ?? null })) changed();
+  });
+  return { sawStorageEvent: () => (storageEvent = true) };
+}
+
+/**
+ * The system tray: a state icon, a tooltip with counts and a menu of running tasks with their
+ * progress, Open, Pause all / Resume all and Quit. Fed by core events; redrawn at most every
+ * TRAY_REFRESH_MS (trailing, so the last change always shows).
+ */
+export function createAppTray(options: AppTrayOptions): AppTray {
+  const log = options.log ?? ((line: string) => console.error(`[clawdesk] ${line}`));
+  const tally = new TaskTally();
+  const painter = trayPainter(options, log);
+  const { tray } = painter;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let destroyed = false;
+  const render = (): void => {
+    timer = undefined;
+    if (!destroyed) painter.paint(tally.snapshot());
+  };
+  const schedule = (): void => {
+    if (!destroyed) timer ??= setTimeout(render, TRAY_REFRESH_MS);
+  };
+  const loading = loadTally(options, tally, schedule, log);
+  const unsubscribe = options.core.onEvent((event) => {
+    if (event.type === 'storage') loading.sawStorageEvent();
+    if (tally.apply(event)) schedule();
   });
   // Windows and Linux: a click on the icon opens the window (on macOS it opens the menu).
   if ((options.platform ?? process.platform) !== 'darwin') {

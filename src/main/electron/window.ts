@@ -62,8 +62,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   return window;
 }
 
+/** The dev server's page, or app://clawdesk/index.html (never a file:// URL). */
 export function loadRenderer(window: BrowserWindow, renderer: RendererLocation): Promise<void> {
-  return renderer.kind === 'dev'
-    ? window.loadURL(renderer.url)
-    : window.loadFile(renderer.indexPath);
+  return window.loadURL(renderer.url);
 }

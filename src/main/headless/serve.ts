@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pinnedFromEnv, settingsFromEnv, takeEnvironment } from '../core/config-from-env.ts';
+import type { HeadlessServer } from './server.ts';
 import { startHeadless } from './server.ts';
 import { resolveUiToken } from './ui-token.ts';
 
@@ -37,11 +38,10 @@ function checkOrigin(value: string): string {
   return trimmed;
 }
 
-async function main(): Promise<void> {
-  // Before anything else: what is created from here on is the user's alone (data folder,
-  // database, token file), and no process started later inherits the tokens.
-  process.umask(0o077);
-  const env = takeEnvironment(process.env);
+type Env = ReturnType<typeof takeEnvironment>;
+
+/** The command line, each value checked; a bad one throws a sentence naming it. */
+function readOptions(env: Env) {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: env.CLAWDESK_PORT ?? '8790' },
@@ -57,10 +57,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port "${values.port}" must be a port number (0 picks a free one)`);
   }
-  const host = values.host;
-  if (!LOOPBACK.has(host)) {
+  if (!LOOPBACK.has(values.host)) {
     console.error(
-      `warning: listening on ${host}, not loopback: anyone who can reach it and has the URL can use your gateway`,
+      `warning: listening on ${values.host}, not loopback: anyone who can reach it and has the URL can use your gateway`,
     );
   }
   const extraOrigins = [
@@ -70,6 +69,32 @@ async function main(): Promise<void> {
   const dataDir = resolve(
     values['data-dir'] ?? env.CLAWDESK_DATA_DIR ?? join(homedir(), '.clawdesk'),
   );
+  return { values, port, host: values.host, extraOrigins, dataDir };
+}
+
+/** What the server says once it listens, beyond its URL line. */
+async function tellStarted(
+  server: HeadlessServer,
+  uiToken: ReturnType<typeof resolveUiToken>,
+  extraOrigins: string[],
+): Promise<void> {
+  if (uiToken.file) {
+    const kept = uiToken.source === 'new' ? 'new page token, kept' : 'page token';
+    console.error(`${kept} in ${uiToken.file} (--new-token replaces it)`);
+  }
+  if (extraOrigins.length) console.error(`pages may also come from: ${extraOrigins.join(', ')}`);
+  const view = await server.core.dispatch('settings.get', {});
+  if (view.ok && !(view.result as { tokenSet: boolean }).tokenSet) {
+    console.error('note: no gateway token yet: set CLAWDESK_GATEWAY_TOKEN or paste it in Settings');
+  }
+}
+
+async function main(): Promise<void> {
+  // Before anything else: what is created from here on is the user's alone (data folder,
+  // database, token file), and no process started later inherits the tokens.
+  process.umask(0o077);
+  const env = takeEnvironment(process.env);
+  const { values, port, host, extraOrigins, dataDir } = readOptions(env);
   // Kept in the data folder so a bookmarked URL works after a restart (issue 14).
   const uiToken = resolveUiToken({
     dataDir,
@@ -93,16 +118,7 @@ async function main(): Promise<void> {
     log: (line) => console.error(`[clawdesk] ${line}`),
   });
   console.log(`ClawDesk listening on ${server.url}`);
-  if (uiToken.file) {
-    const kept = uiToken.source === 'new' ? 'new page token, kept' : 'page token';
-    console.error(`${kept} in ${uiToken.file} (--new-token replaces it)`);
-  }
-  if (extraOrigins.length) console.error(`pages may also come from: ${extraOrigins.join(', ')}`);
-  const view = await server.core.dispatch('settings.get', {});
-  if (view.ok && !(view.result as { tokenSet: boolean }).tokenSet) {
-    console.error('note: no gateway token yet: set CLAWDESK_GATEWAY_TOKEN or paste it in Settings');
-  }
-
+  await tellStarted(server, uiToken, extraOrigins);
   const stop = (signal: string): void => {
     console.error(`[clawdesk] ${signal}: shutting down`);
     void server.close().then(() => process.exit(0));

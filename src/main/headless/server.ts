@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ClawDeskCore, CoreOptions } from '../core/core.ts';
@@ -42,11 +42,10 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
-/** The headless host: the same core, the built renderer over HTTP and the WebSocket bridge. */
-export async function startHeadless(options: HeadlessOptions): Promise<HeadlessServer> {
-  const token = options.uiToken ?? randomBytes(24).toString('hex');
+/** The core on the data folder's database; the gateway token from the environment or a file. */
+function startCore(options: HeadlessOptions): ClawDeskCore {
   ensureFolder(options.dataDir);
-  const core = createCore({
+  return createCore({
     dbPath: join(options.dataDir, 'clawdesk.sqlite'),
     settings: options.settings,
     spawnWorker: () => spawnChildWorker(options.workerEntry),
@@ -61,25 +60,29 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     ...(options.pinned ? { pinned: options.pinned } : {}),
     ...(options.onDatabaseOpen ? { onDatabaseOpen: options.onDatabaseOpen } : {}),
   });
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** The headless host: the same core, the built renderer over HTTP and the WebSocket bridge. */
+export async function startHeadless(options: HeadlessOptions): Promise<HeadlessServer> {
+  const token = options.uiToken ?? randomBytes(24).toString('hex');
+  const core = startCore(options);
   // Requests whose Host is not ours are refused (DNS rebinding); the port does not matter.
   const host = hostCheck(options.host, options.extraOrigins ?? []);
   const serve = withTokenCheck(staticHandler(options.rendererDir), token);
   const server = createServer(guardedListener({ host, serve, log: options.log }));
   let origins: string[] = [];
-  const bridge = createBridge({
-    core,
-    token,
-    allowedOrigins: () => origins,
-    host,
-    log: options.log,
-  });
+  const allowedOrigins = (): string[] => origins;
+  const bridge = createBridge({ core, token, allowedOrigins, host, log: options.log });
   server.on('upgrade', bridge.handleUpgrade);
-
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => resolve());
-    });
+    await listen(server, options.port, options.host);
   } catch (err) {
     await core.close();
     throw err;

@@ -65,25 +65,51 @@ function isBareName(program: string): boolean {
   return !/[\\/]/.test(program) && program !== '.' && program !== '..';
 }
 
+/** The model's view of the arguments: JSON schema, the allowlist as the program's enum. */
+function execCommandParameters(allowlist: string[]): ToolDefinition['parameters'] {
+  return {
+    type: 'object',
+    properties: {
+      program: {
+        type: 'string',
+        description: 'Name of the program, e.g. "ls" or "git" (no path).',
+        ...(allowlist.length > 0 ? { enum: allowlist } : {}),
+      },
+      args: {
+        type: 'array',
+        items: { type: 'string', maxLength: MAX_EXEC_ARG_CHARS },
+        maxItems: MAX_EXEC_ARGS,
+        description: 'Arguments, one per item, passed literally.',
+      },
+      cwd: {
+        type: 'string',
+        description: 'Working directory relative to the workspace; defaults to the workspace.',
+      },
+    },
+    required: ['program', 'args'],
+    additionalProperties: false,
+  };
+}
+
+/** Why a program may not run (a path, or not on the allowlist), or undefined. */
+function programRefusal(program: string, allowlist: string[]): string | undefined {
+  if (!isBareName(program)) {
+    return `program must be a bare name such as "ls", not a path: ${program}`;
+  }
+  if (allowlist.includes(program)) return undefined;
+  const list = allowlist.length > 0 ? allowlist.join(', ') : 'none';
+  return `program ${program} is not allowed (allowed: ${list})`;
+}
+
 export function createExecCommandTool(options: ExecCommandOptions = {}): ToolDefinition {
   const allowlist = [...(options.allowlist ?? DEFAULT_EXEC_ALLOWLIST)];
-  const allowed = new Set(allowlist);
 
   async function run(rawArgs: unknown, ctx: ToolContext): Promise<ToolResult> {
     const parsed = parseToolArgs(execCommandArgs, rawArgs);
     if (!parsed.ok) return parsed.result;
     const { program, args, cwd } = parsed.value;
-
-    if (!isBareName(program)) {
-      return {
-        ok: false,
-        content: `program must be a bare name such as "ls", not a path: ${program}`,
-      };
-    }
-    if (!allowed.has(program)) {
-      const list = allowlist.length > 0 ? allowlist.join(', ') : 'none';
-      return { ok: false, content: `program ${program} is not allowed (allowed: ${list})` };
-    }
+    const refusal = programRefusal(program, allowlist);
+    if (refusal) return { ok: false, content: refusal };
     const where = await resolveCwd(ctx.workspace, cwd);
     if (!where.ok) return { ok: false, content: where.message };
 
@@ -101,28 +127,7 @@ export function createExecCommandTool(options: ExecCommandOptions = {}): ToolDef
       'redirections or variable expansion: every argument is passed literally). Runs in the ' +
       'workspace folder (or a subfolder given as cwd) with a timeout; returns the exit code and ' +
       `the combined stdout/stderr, capped in size. Allowed programs: ${allowlist.join(', ')}.`,
-    parameters: {
-      type: 'object',
-      properties: {
-        program: {
-          type: 'string',
-          description: 'Name of the program, e.g. "ls" or "git" (no path).',
-          ...(allowlist.length > 0 ? { enum: allowlist } : {}),
-        },
-        args: {
-          type: 'array',
-          items: { type: 'string', maxLength: MAX_EXEC_ARG_CHARS },
-          maxItems: MAX_EXEC_ARGS,
-          description: 'Arguments, one per item, passed literally.',
-        },
-        cwd: {
-          type: 'string',
-          description: 'Working directory relative to the workspace; defaults to the workspace.',
-        },
-      },
-      required: ['program', 'args'],
-      additionalProperties: false,
-    },
+    parameters: execCommandParameters(allowlist),
     policy: 'ask',
     run,
   };

@@ -134,10 +134,17 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessRun> {
     totalBytes: output.total,
   });
   if (options.signal.aborted) return Promise.resolve(finish({ kind: 'aborted' }));
+  const started = spawnChild(options);
+  if ('end' in started) return Promise.resolve(finish(started.end));
+  pipeOutput(started.child, options, output);
+  return new Promise((resolve) =>
+    superviseChild(started.child, options, (end) => resolve(finish(end))),
+  );
+}
 
-  let child: ChildProcess;
+function spawnChild(options: RunProcessOptions): { child: ChildProcess } | { end: ProcessEnd } {
   try {
-    child = spawn(options.command, [...options.args], {
+    const child = spawn(options.command, [...options.args], {
       cwd: options.cwd,
       env: options.env,
       shell: false,
@@ -146,70 +153,82 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessRun> {
       windowsHide: true,
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    return { child };
   } catch (error) {
     // spawn throws synchronously on arguments it rejects outright (e.g. a NUL byte).
     const { code, message } = error as NodeJS.ErrnoException;
-    return Promise.resolve(finish({ kind: 'spawn-error', code: code ?? 'UNKNOWN', message }));
+    return { end: { kind: 'spawn-error', code: code ?? 'UNKNOWN', message } };
   }
+}
 
-  return new Promise((resolve) => {
-    let stopped: 'timeout' | 'aborted' | null = null;
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-    let settled = false;
-    let grace: NodeJS.Timeout | undefined;
+/** stdout and stderr into one capped buffer; stdin, when given, written and closed. */
+function pipeOutput(child: ChildProcess, options: RunProcessOptions, output: OutputBuffer): void {
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+  if (options.stdin !== undefined && child.stdin) {
+    // A program that exits without reading its stdin makes the write fail with EPIPE; that is
+    // its business, not a failure of the run.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.stdin);
+  }
+}
 
-    const conclude = (): ProcessEnd =>
-      stopped ? { kind: stopped } : { kind: 'exited', ...(exit ?? { code: null, signal: null }) };
-    const settle = (end: ProcessEnd): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearTimeout(grace);
-      options.signal.removeEventListener('abort', onAbort);
-      resolve(finish(end));
-    };
-    // The group kill cannot reach a descendant that left the group (setsid) and still holds our
-    // pipes; 'close' would then never come, so after a grace period the pipes are dropped.
-    const settleSoon = (): void => {
-      grace ??= setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        settle(conclude());
-      }, CLOSE_GRACE_MS);
-    };
-    const stop = (why: 'timeout' | 'aborted'): void => {
-      if (settled || stopped || exit) return;
-      stopped = why;
-      killTree(child.pid, () => child.kill('SIGKILL'));
-      settleSoon();
-    };
-    const timer = setTimeout(() => stop('timeout'), Math.max(0, options.timeoutMs));
-    const onAbort = (): void => stop('aborted');
-    options.signal.addEventListener('abort', onAbort, { once: true });
+/**
+ * Waits for the child's end, and makes one: the timeout or an abort kills its process tree.
+ * `done` is called exactly once.
+ */
+function superviseChild(
+  child: ChildProcess,
+  options: RunProcessOptions,
+  done: (end: ProcessEnd) => void,
+): void {
+  let stopped: 'timeout' | 'aborted' | null = null;
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  let settled = false;
+  let grace: NodeJS.Timeout | undefined;
 
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-    if (options.stdin !== undefined && child.stdin) {
-      // A program that exits without reading its stdin makes the write fail with EPIPE; that is
-      // its business, not a failure of the run.
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.stdin);
+  const conclude = (): ProcessEnd =>
+    stopped ? { kind: stopped } : { kind: 'exited', ...(exit ?? { code: null, signal: null }) };
+  const settle = (end: ProcessEnd): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    clearTimeout(grace);
+    options.signal.removeEventListener('abort', onAbort);
+    done(end);
+  };
+  // The group kill cannot reach a descendant that left the group (setsid) and still holds our
+  // pipes; 'close' would then never come, so after a grace period the pipes are dropped.
+  const settleSoon = (): void => {
+    grace ??= setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      settle(conclude());
+    }, CLOSE_GRACE_MS);
+  };
+  const stop = (why: 'timeout' | 'aborted'): void => {
+    if (settled || stopped || exit) return;
+    stopped = why;
+    killTree(child.pid, () => child.kill('SIGKILL'));
+    settleSoon();
+  };
+  const timer = setTimeout(() => stop('timeout'), Math.max(0, options.timeoutMs));
+  const onAbort = (): void => stop('aborted');
+  options.signal.addEventListener('abort', onAbort, { once: true });
+
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    if (child.pid === undefined) {
+      settle({ kind: 'spawn-error', code: error.code ?? 'UNKNOWN', message: error.message });
     }
-
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (child.pid === undefined) {
-        settle({ kind: 'spawn-error', code: error.code ?? 'UNKNOWN', message: error.message });
-      }
-    });
-    child.on('exit', (code, signal) => {
-      exit = { code, signal };
-      // A background grandchild would keep the pipes open (and the call waiting) until the
-      // timeout; the program has finished, so whatever it left behind goes with it.
-      if (!stopped) killTree(child.pid, () => {});
-      settleSoon();
-    });
-    child.on('close', () => settle(conclude()));
   });
+  child.on('exit', (code, signal) => {
+    exit = { code, signal };
+    // A background grandchild would keep the pipes open (and the call waiting) until the
+    // timeout; the program has finished, so whatever it left behind goes with it.
+    if (!stopped) killTree(child.pid, () => {});
+    settleSoon();
+  });
+  child.on('close', () => settle(conclude()));
 }
 
 /** "0.05 s", "2 s", "90 s": a timeout as the model and the user read it. */

@@ -53,6 +53,27 @@ function TitleEditor({
   );
 }
 
+/** The row's Rename and Delete buttons. */
+function RowTools({ onRename, onDelete }: { onRename: () => void; onDelete: () => void }) {
+  const { t } = useTranslation('chat');
+  return (
+    <span className="conversation-tools">
+      <IconButton
+        size="sm"
+        label={t('sidebar.rename')}
+        icon={<Pencil size={14} aria-hidden="true" />}
+        onClick={onRename}
+      />
+      <IconButton
+        size="sm"
+        label={t('sidebar.delete')}
+        icon={<Trash2 size={14} aria-hidden="true" />}
+        onClick={onDelete}
+      />
+    </span>
+  );
+}
+
 /** One conversation in the sidebar: open it, rename it in place, delete it after asking. */
 export const ConversationItem = memo(function ConversationItem({
   conversation,
@@ -61,7 +82,6 @@ export const ConversationItem = memo(function ConversationItem({
   conversation: ConversationView;
   current: boolean;
 }) {
-  const { t } = useTranslation('chat');
   const select = useChat((s) => s.select);
   const remove = useChat((s) => s.remove);
   const [editing, setEditing] = useState(false);
@@ -89,20 +109,7 @@ export const ConversationItem = memo(function ConversationItem({
       >
         {conversation.title}
       </button>
-      <span className="conversation-tools">
-        <IconButton
-          size="sm"
-          label={t('sidebar.rename')}
-          icon={<Pencil size={14} aria-hidden="true" />}
-          onClick={() => setEditing(true)}
-        />
-        <IconButton
-          size="sm"
-          label={t('sidebar.delete')}
-          icon={<Trash2 size={14} aria-hidden="true" />}
-          onClick={() => setConfirming(true)}
-        />
-      </span>
+      <RowTools onRename={() => setEditing(true)} onDelete={() => setConfirming(true)} />
       {confirming && (
         <DeleteDialog
           title={conversation.title}

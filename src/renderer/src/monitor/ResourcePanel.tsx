@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import type { ResourceAlert } from '../../../shared/monitor.ts';
 import { bytes } from './format.ts';
 import { useMonitor } from './use-monitor.ts';
 
@@ -41,24 +42,31 @@ export function ResourcePanel() {
         </li>
       </ul>
       {alerts.map((alert) => (
-        <p
-          key={alert.kind}
-          role="alert"
-          className="monitor-warn"
-          data-testid={alert.kind === 'disk' ? 'low-disk' : 'memory-high'}
-        >
-          {alert.kind === 'disk'
-            ? t('resources.lowDisk', {
-                path: alert.path,
-                free: bytes(alert.valueBytes),
-                limit: bytes(alert.limitBytes),
-              })
-            : t('resources.memoryHigh', {
-                rss: bytes(alert.valueBytes),
-                limit: bytes(alert.limitBytes),
-              })}
-        </p>
+        <AlertLine key={alert.kind} alert={alert} />
       ))}
     </section>
+  );
+}
+
+/** One guard alert, in words: the disk's free space or main's memory, against its limit. */
+function AlertLine({ alert }: { alert: ResourceAlert }) {
+  const { t } = useTranslation('monitor');
+  return (
+    <p
+      role="alert"
+      className="monitor-warn"
+      data-testid={alert.kind === 'disk' ? 'low-disk' : 'memory-high'}
+    >
+      {alert.kind === 'disk'
+        ? t('resources.lowDisk', {
+            path: alert.path,
+            free: bytes(alert.valueBytes),
+            limit: bytes(alert.limitBytes),
+          })
+        : t('resources.memoryHigh', {
+            rss: bytes(alert.valueBytes),
+            limit: bytes(alert.limitBytes),
+          })}
+    </p>
   );
 }

@@ -102,12 +102,51 @@ function Actions({ task }: { task: TaskView }) {
   );
 }
 
+/** One line of facts: state, phase, lane, attempts, when it was made and finished. */
+function Facts({ task }: { task: TaskView }) {
+  const { t } = useTranslation('monitor');
+  return (
+    <p className="monitor-facts">
+      <span className="monitor-state" data-testid="detail-state" data-state={task.state}>
+        {t(`words:state.${task.state}`)}
+      </span>
+      {task.phase && <span> · {t(`words:phase.${task.phase}`)}</span>}
+      <span> · {t(`lane.${task.lane}`)}</span>
+      <span data-testid="detail-attempts">
+        {' · '}
+        {t('detail.attempts', { attempts: attemptNumber(task), max: task.maxAttempts })}
+      </span>
+      <span> · {t('detail.created', { when: when(task.createdAt) })}</span>
+      {task.finishedAt !== null && (
+        <span> · {t('detail.finished', { when: when(task.finishedAt) })}</span>
+      )}
+    </p>
+  );
+}
+
+/** The prompt's first line as the title, and the button that closes the details. */
+function DetailHead({ task }: { task: TaskView }) {
+  const { t } = useTranslation('monitor');
+  const close = (): void => useUi.setState({ selectedTaskId: null });
+  return (
+    <header className="monitor-detail-head">
+      <h2 title={task.prompt}>{task.prompt.split('\n', 1)[0]}</h2>
+      <IconButton
+        size="sm"
+        className="monitor-close"
+        label={t('detail.close')}
+        icon={<X size={16} aria-hidden="true" />}
+        onClick={close}
+      />
+    </header>
+  );
+}
+
 /** The selected task: its state, attempts, error, actions and streamed output. */
 export function TaskDetail() {
   const { t } = useTranslation('monitor');
   const selectedId = useMonitor((s) => s.selectedId);
   const task = useMonitor((s) => s.detail);
-  const close = (): void => useUi.setState({ selectedTaskId: null });
 
   if (selectedId === null) {
     return (
@@ -130,31 +169,8 @@ export function TaskDetail() {
       data-task-id={task.id}
       data-state={task.state}
     >
-      <header className="monitor-detail-head">
-        <h2 title={task.prompt}>{task.prompt.split('\n', 1)[0]}</h2>
-        <IconButton
-          size="sm"
-          className="monitor-close"
-          label={t('detail.close')}
-          icon={<X size={16} aria-hidden="true" />}
-          onClick={close}
-        />
-      </header>
-      <p className="monitor-facts">
-        <span className="monitor-state" data-testid="detail-state" data-state={task.state}>
-          {t(`words:state.${task.state}`)}
-        </span>
-        {task.phase && <span> · {t(`words:phase.${task.phase}`)}</span>}
-        <span> · {t(`lane.${task.lane}`)}</span>
-        <span data-testid="detail-attempts">
-          {' · '}
-          {t('detail.attempts', { attempts: attemptNumber(task), max: task.maxAttempts })}
-        </span>
-        <span> · {t('detail.created', { when: when(task.createdAt) })}</span>
-        {task.finishedAt !== null && (
-          <span> · {t('detail.finished', { when: when(task.finishedAt) })}</span>
-        )}
-      </p>
+      <DetailHead task={task} />
+      <Facts task={task} />
       <Actions task={task} />
       {task.error && (
         <div role="alert" className="monitor-error" data-testid="detail-error">

@@ -17,17 +17,12 @@ const STATES = TaskStateSchema.options;
 const LANES = LaneSchema.options;
 const SEARCH_DEBOUNCE_MS = 250;
 
+/** State, lane and (with several agents) agent filters, and the search. */
 function Filters() {
   const { t } = useTranslation('monitor');
   const filter = useMonitor((s) => s.filter);
   const setFilter = useMonitor((s) => s.setFilter);
   const agents = useChat((s) => s.agents);
-  const [search, setSearch] = useState(filter.search);
-  useEffect(() => {
-    if (search === monitorStore().getState().filter.search) return;
-    const timer = setTimeout(() => setFilter({ search }), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [search, setFilter]);
   return (
     <div role="search" aria-label={t('filters.label')} className="monitor-filters">
       <Select
@@ -59,14 +54,29 @@ function Filters() {
           onChange={(v) => setFilter({ agents: v ? [v] : [] })}
         />
       )}
-      <Input
-        type="search"
-        aria-label={t('filters.search')}
-        placeholder={t('filters.searchPlaceholder')}
-        value={search}
-        onChange={(e) => setSearch(e.target.value)}
-      />
+      <SearchBox />
     </div>
+  );
+}
+
+/** The search field: the list is asked again once typing pauses, not at every key. */
+function SearchBox() {
+  const { t } = useTranslation('monitor');
+  const setFilter = useMonitor((s) => s.setFilter);
+  const [search, setSearch] = useState(() => monitorStore().getState().filter.search);
+  useEffect(() => {
+    if (search === monitorStore().getState().filter.search) return;
+    const timer = setTimeout(() => setFilter({ search }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [search, setFilter]);
+  return (
+    <Input
+      type="search"
+      aria-label={t('filters.search')}
+      placeholder={t('filters.searchPlaceholder')}
+      value={search}
+      onChange={(e) => setSearch(e.target.value)}
+    />
   );
 }
 

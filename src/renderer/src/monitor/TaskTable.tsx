@@ -1,5 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type RefObject,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TaskSummary } from '../../../shared/monitor.ts';
 import {
@@ -124,6 +133,83 @@ const Row = memo(function Row({
 
 const COLUMNS = ['state', 'lane', 'title', 'created', 'elapsed', 'progress', 'attempts'] as const;
 
+function HeaderRow() {
+  const { t } = useTranslation('monitor');
+  return (
+    <div role="row" aria-rowindex={1} className="monitor-row monitor-head">
+      {COLUMNS.map((c) => (
+        <span role="columnheader" key={c}>
+          {t(`columns.${c}`)}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The grid's keys: arrows, Page Up/Down, Home and End move the selection from the focused row
+ * (or the selected one), scroll it into view and focus it once it is rendered.
+ */
+function useRowKeys(grid: {
+  ids: string[];
+  selectedId: string | null;
+  scroller: RefObject<HTMLDivElement | null>;
+  virtualizer: { scrollToIndex(index: number, options: { align: 'auto' }): void };
+  openTask: (taskId: string) => void;
+}): (event: KeyboardEvent) => void {
+  const { ids, selectedId, scroller } = grid;
+  /** The row to focus once it is rendered (a key moved the selection). */
+  const focusNext = useRef<string | null>(null);
+  useEffect(() => {
+    const id = focusNext.current;
+    if (id === null || id !== selectedId) return;
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-task-id="${id}"]`);
+    if (!el) return;
+    focusNext.current = null;
+    el.focus({ preventScroll: true });
+  });
+  return (event) => {
+    // From the row with focus (the tab stop may be the first row while none is selected).
+    const focused = (event.target as HTMLElement)
+      .closest('[data-task-id]')
+      ?.getAttribute('data-task-id');
+    const from = focused ?? selectedId;
+    const current = from === null || from === undefined ? -1 : ids.indexOf(from);
+    const next = nextRow(event.key, current, ids.length);
+    const id = next === null ? undefined : ids[next];
+    if (next === null || id === undefined) return;
+    event.preventDefault();
+    focusNext.current = id;
+    grid.virtualizer.scrollToIndex(next, { align: 'auto' });
+    grid.openTask(id);
+  };
+}
+
+/**
+ * The rows in view (only they are in the DOM) and the clock of their elapsed times, which
+ * ticks every second only while one of them runs.
+ */
+function useVisibleRows(
+  ids: string[],
+  rows: Map<string, TaskSummary>,
+  scroller: RefObject<HTMLDivElement | null>,
+) {
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    getItemKey: useCallback((index: number) => ids[index] ?? index, [ids]),
+  });
+  const items = virtualizer.getVirtualItems();
+  const anyRunning = items.some((item) => {
+    const row = rows.get(ids[item.index] ?? '');
+    return row !== undefined && !isTerminal(row.state) && row.startedAt !== null;
+  });
+  const now = useNow(1_000, anyRunning);
+  return { virtualizer, items, now };
+}
+
 /**
  * Every task the filter lets through, virtualized: only the rows on screen are in the DOM.
  * Keyboard: Tab reaches the grid (the selected row, else the first); arrows, Page Up/Down,
@@ -139,48 +225,10 @@ export function TaskTable() {
   const selectedId = useMonitor((s) => s.selectedId);
   const openTask = useUi((s) => s.openTask);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: ids.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-    getItemKey: useCallback((index: number) => ids[index] ?? index, [ids]),
-  });
-  const items = virtualizer.getVirtualItems();
-  const anyRunning = items.some((item) => {
-    const row = rows.get(ids[item.index] ?? '');
-    return row !== undefined && !isTerminal(row.state) && row.startedAt !== null;
-  });
-  const now = useNow(1_000, anyRunning);
-  /** The row to focus once it is rendered (a key moved the selection). */
-  const focusNext = useRef<string | null>(null);
-
-  useEffect(() => {
-    const id = focusNext.current;
-    if (id === null || id !== selectedId) return;
-    const el = scroller.current?.querySelector<HTMLElement>(`[data-task-id="${id}"]`);
-    if (!el) return;
-    focusNext.current = null;
-    el.focus({ preventScroll: true });
-  });
-
+  const { virtualizer, items, now } = useVisibleRows(ids, rows, scroller);
   const selectedListed = selectedId !== null && rows.has(selectedId) && ids.includes(selectedId);
 
-  const onKeyDown = (event: KeyboardEvent): void => {
-    // From the row with focus (the tab stop may be the first row while none is selected).
-    const focused = (event.target as HTMLElement)
-      .closest('[data-task-id]')
-      ?.getAttribute('data-task-id');
-    const from = focused ?? selectedId;
-    const current = from === null || from === undefined ? -1 : ids.indexOf(from);
-    const next = nextRow(event.key, current, ids.length);
-    const id = next === null ? undefined : ids[next];
-    if (next === null || id === undefined) return;
-    event.preventDefault();
-    focusNext.current = id;
-    virtualizer.scrollToIndex(next, { align: 'auto' });
-    openTask(id);
-  };
+  const onKeyDown = useRowKeys({ ids, selectedId, scroller, virtualizer, openTask });
 
   return (
     <div
@@ -190,13 +238,7 @@ export function TaskTable() {
       className="monitor-grid"
       onKeyDown={onKeyDown}
     >
-      <div role="row" aria-rowindex={1} className="monitor-row monitor-head">
-        {COLUMNS.map((c) => (
-          <span role="columnheader" key={c}>
-            {t(`columns.${c}`)}
-          </span>
-        ))}
-      </div>
+      <HeaderRow />
       <div ref={scroller} className="monitor-scroll" data-testid="task-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {

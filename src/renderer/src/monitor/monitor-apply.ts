@@ -122,94 +122,118 @@ export function applyMonitorBatch(
   items: readonly MonitorIncoming[],
   filter: MonitorFilter,
 ): MonitorData {
-  let { rows, ids, total, detail, upstream, version } = data;
-  let changed = false;
-  const removed = new Set<string>();
-  /** Rows new to the list in this batch, placed once at the end. */
-  let added: TaskSummary[] = [];
-  const writeRow = (row: TaskSummary): void => {
-    rows.set(row.id, row);
-    changed = true;
-  };
+  const batch = new MonitorBatch(data, filter);
+  for (const item of items) batch.apply(item);
+  return batch.result();
+}
 
-  const putTask = (task: TaskView): void => {
-    if (detail && detail.id === task.id) detail = mergeTask(detail, task);
-    const held = rows.get(task.id);
+/** One batch's working copy of MonitorData (see applyMonitorBatch for what is copied). */
+class MonitorBatch {
+  private data: MonitorData;
+  private readonly filter: MonitorFilter;
+  private changed = false;
+  private readonly removed = new Set<string>();
+  /** Rows new to the list in this batch, placed once at the end. */
+  private added: TaskSummary[] = [];
+
+  constructor(data: MonitorData, filter: MonitorFilter) {
+    this.data = { ...data };
+    this.filter = filter;
+  }
+
+  apply(item: MonitorIncoming): void {
+    const data = this.data;
+    switch (item.type) {
+      case 'list':
+        data.rows = new Map(item.tasks.map((t) => [t.id, t]));
+        this.changed = true;
+        data.ids = item.tasks.map((t) => t.id);
+        this.removed.clear();
+        this.added = [];
+        data.total = item.total;
+        return;
+      case 'detail': {
+        const { detail } = data;
+        data.detail =
+          detail && detail.id === item.task.id ? mergeTask(detail, item.task) : item.task;
+        return;
+      }
+      case 'task':
+        return this.putTask(item.task);
+      case 'delta':
+        this.rowDelta(item);
+        return this.detailDelta(item);
+      case 'upstream':
+        data.upstream = item.status;
+        return;
+      default:
+        return; // conversations and settings are the chat's and the settings' business
+    }
+  }
+
+  result(): MonitorData {
+    const data = this.data;
+    if (this.removed.size > 0) {
+      data.ids = data.ids.filter((id) => !this.removed.has(id));
+      data.total = Math.max(data.ids.length, data.total - this.removed.size);
+    }
+    if (this.added.length > 0) data.ids = withAdded(data.ids, data.rows, this.added);
+    if (this.changed) data.version += 1;
+    return data;
+  }
+
+  private writeRow(row: TaskSummary): void {
+    this.data.rows.set(row.id, row);
+    this.changed = true;
+  }
+
+  private putTask(task: TaskView): void {
+    const data = this.data;
+    if (data.detail && data.detail.id === task.id) data.detail = mergeTask(data.detail, task);
+    const held = data.rows.get(task.id);
     if (held && held.updatedAt > task.updatedAt) return;
     const row = summarize(task, held);
     // A row the server found by its output stays while state and lane still match.
-    const keep = held ? matchesBesideSearch(filter, row) : matches(filter, row);
+    const keep = held ? matchesBesideSearch(this.filter, row) : matches(this.filter, row);
     if (held) {
-      if (keep) writeRow(row);
+      if (keep) this.writeRow(row);
       else {
-        rows.delete(task.id);
-        removed.add(task.id);
-        changed = true;
+        data.rows.delete(task.id);
+        this.removed.add(task.id);
+        this.changed = true;
       }
       return;
     }
     if (!keep) return;
-    writeRow(row);
-    removed.delete(row.id);
-    added.push(row);
-    total += 1;
-  };
+    this.writeRow(row);
+    this.removed.delete(row.id);
+    this.added.push(row);
+    data.total += 1;
+  }
 
-  const appendDelta = (event: Extract<TaskEvent, { type: 'delta' }>): void => {
-    const row = rows.get(event.taskId);
-    if (row && !isTerminal(row.state)) {
-      const chars = Math.max(row.outputChars, event.offset + event.text.length);
-      if (chars !== row.outputChars || row.phase !== undefined) {
-        const { phase: _over, ...rest } = row;
-        writeRow({ ...rest, outputChars: chars });
-      }
-    }
-    if (detail && detail.id === event.taskId && !isTerminal(detail.state)) {
-      const length = detail.output.length;
-      // A gap cannot be filled here; the next snapshot brings the whole text.
-      if (event.offset <= length) {
-        const tail = event.text.slice(length - event.offset);
-        if (tail.length > 0) {
-          const { phase: _over, ...rest } = detail;
-          detail = { ...rest, output: detail.output + tail };
-        }
-      }
-    }
-  };
-
-  for (const item of items) {
-    switch (item.type) {
-      case 'list':
-        rows = new Map(item.tasks.map((t) => [t.id, t]));
-        changed = true;
-        ids = item.tasks.map((t) => t.id);
-        removed.clear();
-        added = [];
-        total = item.total;
-        break;
-      case 'detail':
-        detail = detail && detail.id === item.task.id ? mergeTask(detail, item.task) : item.task;
-        break;
-      case 'task':
-        putTask(item.task);
-        break;
-      case 'delta':
-        appendDelta(item);
-        break;
-      case 'upstream':
-        upstream = item.status;
-        break;
-      default:
-        break; // conversations and settings are the chat's and the settings' business
+  /** The row counts the characters streamed; its phase is over once text comes. */
+  private rowDelta(event: Extract<TaskEvent, { type: 'delta' }>): void {
+    const row = this.data.rows.get(event.taskId);
+    if (!row || isTerminal(row.state)) return;
+    const chars = Math.max(row.outputChars, event.offset + event.text.length);
+    if (chars !== row.outputChars || row.phase !== undefined) {
+      const { phase: _over, ...rest } = row;
+      this.writeRow({ ...rest, outputChars: chars });
     }
   }
-  if (removed.size > 0) {
-    ids = ids.filter((id) => !removed.has(id));
-    total = Math.max(ids.length, total - removed.size);
+
+  /** The open task's text grows; a gap cannot be filled here, the next snapshot brings it. */
+  private detailDelta(event: Extract<TaskEvent, { type: 'delta' }>): void {
+    const { detail } = this.data;
+    if (!detail || detail.id !== event.taskId || isTerminal(detail.state)) return;
+    const length = detail.output.length;
+    if (event.offset > length) return;
+    const tail = event.text.slice(length - event.offset);
+    if (tail.length > 0) {
+      const { phase: _over, ...rest } = detail;
+      this.data.detail = { ...rest, output: detail.output + tail };
+    }
   }
-  if (added.length > 0) ids = withAdded(ids, rows, added);
-  if (changed) version += 1;
-  return { rows, ids, total, detail, upstream, version };
 }
 
 /** A row the server found by its output text stays listed while state and lane still match. */

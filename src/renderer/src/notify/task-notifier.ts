@@ -87,6 +87,32 @@ export interface BrowserTaskNotifier {
   setEnabled(enabled: boolean): void;
 }
 
+/**
+ * Once when ClawDesk starts failing to save (once per episode: a problem that lasts, or is
+ * re-announced, is not news), while the page is not focused; a click shows the page.
+ */
+function storageNotifier(
+  options: BrowserNotifierOptions,
+  isEnabled: () => boolean,
+): (problem: StorageProblem | null) => void {
+  let cannotSave = false;
+  return (problem) => {
+    const started = problem !== null && !cannotSave;
+    cannotSave = problem !== null;
+    if (!started || !isEnabled() || options.Notification.permission !== 'granted') return;
+    if (options.isPageFocused()) return;
+    const notice = wordsFor(options.language?.()).storageNotice(problem);
+    const notification = new options.Notification(notice.title, {
+      body: notice.body,
+      tag: 'storage',
+    });
+    notification.onclick = () => {
+      notification.close();
+      options.showPage?.();
+    };
+  };
+}
+
 export function createBrowserTaskNotifier(options: BrowserNotifierOptions): BrowserTaskNotifier {
   const changes = new StateChanges();
   const approvals = new PendingApprovals();
@@ -120,23 +146,7 @@ export function createBrowserTaskNotifier(options: BrowserNotifierOptions): Brow
     }
   };
 
-  // Once per episode: a problem that lasts (or is re-announced) is not news.
-  let cannotSave = false;
-  const onStorage = (problem: StorageProblem | null): void => {
-    const started = problem !== null && !cannotSave;
-    cannotSave = problem !== null;
-    if (!started || !enabled || options.Notification.permission !== 'granted') return;
-    if (options.isPageFocused()) return;
-    const notice = wordsFor(options.language?.()).storageNotice(problem);
-    const notification = new options.Notification(notice.title, {
-      body: notice.body,
-      tag: 'storage',
-    });
-    notification.onclick = () => {
-      notification.close();
-      options.showPage?.();
-    };
-  };
+  const onStorage = storageNotifier(options, () => enabled);
 
   return {
     handle(event) {

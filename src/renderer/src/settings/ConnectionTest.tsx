@@ -1,6 +1,7 @@
 import { PlugZap } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { GatewayCheck } from '../../../shared/gateway-check.ts';
 import type { ApiParams } from '../../../shared/ipc-contract.ts';
 import { Button } from '../ui/index.ts';
@@ -12,6 +13,21 @@ type State =
   | { kind: 'testing' }
   | { kind: 'done'; check: GatewayCheck }
   | { kind: 'failed'; message: string };
+
+/** What the result line says, and its verdict for tests and styles ('' until one is known). */
+function describeState(state: State, t: TFunction): { text: string; verdict: string } {
+  const text =
+    state.kind === 'testing'
+      ? t('check.testing')
+      : state.kind === 'done'
+        ? checkText(state.check, t)
+        : state.kind === 'failed'
+          ? t('check.failed', { message: state.message })
+          : '';
+  const verdict =
+    state.kind === 'done' ? (state.check.ok ? 'ok' : (state.check.problem ?? 'unexpected')) : '';
+  return { text, verdict };
+}
 
 /**
  * "Test connection" for the values in a form (saved or not): calls the gateway through main
@@ -38,16 +54,7 @@ export function ConnectionTest({
         setState({ kind: 'failed', message: error instanceof Error ? error.message : '' }),
     );
   };
-  const text =
-    state.kind === 'testing'
-      ? t('check.testing')
-      : state.kind === 'done'
-        ? checkText(state.check, t)
-        : state.kind === 'failed'
-          ? t('check.failed', { message: state.message })
-          : '';
-  const verdict =
-    state.kind === 'done' ? (state.check.ok ? 'ok' : (state.check.problem ?? 'unexpected')) : '';
+  const { text, verdict } = describeState(state, t);
   return (
     <div className="connection-test">
       <Button

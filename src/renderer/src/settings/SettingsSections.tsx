@@ -34,6 +34,49 @@ function useNumberField(form: Form) {
   );
 }
 
+/** Whether a token is saved, where it is kept, and Clear. */
+function TokenState({ form, settings }: { form: Form; settings: StoredSettings }) {
+  const { t } = useTranslation('settings');
+  return (
+    <div className="token-state">
+      <span data-testid="token-state">{t(settings.tokenSet ? 'token.set' : 'token.notSet')}</span>
+      <span className="token-storage" data-testid="token-storage">
+        {t(`token.storage.${settings.tokenStorage}`)}
+      </span>
+      <Button
+        size="sm"
+        disabled={!settings.tokenSet || form.busy}
+        onClick={() => void form.clearToken()}
+      >
+        {t('token.clear')}
+      </Button>
+    </div>
+  );
+}
+
+/** The agent, offered from the agents the last connection test found. */
+function AgentField({ form, agents }: { form: Form; agents: string[] }) {
+  const { t } = useTranslation('settings');
+  return (
+    <>
+      <TextField
+        id="settings-agentId"
+        label={t('fields.agentId')}
+        value={form.values.agentId}
+        error={form.errors.agentId}
+        hint={agents.length > 0 ? t('hints.agents', { agents: agents.join(', ') }) : undefined}
+        list="settings-agents"
+        onChange={(v) => form.change('agentId', v)}
+      />
+      <datalist id="settings-agents">
+        {agents.map((a) => (
+          <option key={a} value={a} />
+        ))}
+      </datalist>
+    </>
+  );
+}
+
 /** Gateway URL, token and agent, with "Test connection" on what is typed (saved or not). */
 export function ConnectionSection({ form, settings }: { form: Form; settings: StoredSettings }) {
   const { t } = useTranslation('settings');
@@ -61,36 +104,9 @@ export function ConnectionSection({ form, settings }: { form: Form; settings: St
         placeholder={t(settings.tokenSet ? 'token.placeholderSet' : 'token.placeholderEmpty')}
         onChange={form.changeToken}
       >
-        <div className="token-state">
-          <span data-testid="token-state">
-            {t(settings.tokenSet ? 'token.set' : 'token.notSet')}
-          </span>
-          <span className="token-storage" data-testid="token-storage">
-            {t(`token.storage.${settings.tokenStorage}`)}
-          </span>
-          <Button
-            size="sm"
-            disabled={!settings.tokenSet || form.busy}
-            onClick={() => void form.clearToken()}
-          >
-            {t('token.clear')}
-          </Button>
-        </div>
+        <TokenState form={form} settings={settings} />
       </TextField>
-      <TextField
-        id="settings-agentId"
-        label={t('fields.agentId')}
-        value={values.agentId}
-        error={errors.agentId}
-        hint={agents.length > 0 ? t('hints.agents', { agents: agents.join(', ') }) : undefined}
-        list="settings-agents"
-        onChange={(v) => form.change('agentId', v)}
-      />
-      <datalist id="settings-agents">
-        {agents.map((a) => (
-          <option key={a} value={a} />
-        ))}
-      </datalist>
+      <AgentField form={form} agents={agents} />
       <ConnectionTest
         onAgents={setAgents}
         params={() => ({
@@ -103,16 +119,12 @@ export function ConnectionSection({ form, settings }: { form: Form; settings: St
   );
 }
 
-export function LimitSections({ form }: { form: Form }) {
+/** Each lane's timeouts, and how long a message may wait for the gateway or the provider. */
+function TimingSections({ form }: { form: Form }) {
   const { t } = useTranslation('settings');
   const numberField = useNumberField(form);
   return (
     <>
-      <Section id="limits" title={t('sections.limits')}>
-        <div className="field-grid">
-          {LIMIT_FIELDS.map((key) => numberField(key, t(`fields.${key}`)))}
-        </div>
-      </Section>
       <Section id="timeouts" title={t('sections.timeouts')}>
         <p className="field-hint">{t('hints.timeouts')}</p>
         <div className="field-grid field-grid-pairs">
@@ -137,6 +149,21 @@ export function LimitSections({ form }: { form: Form }) {
           {numberField('waitRateLimit', t('fields.waitRateLimit'))}
         </div>
       </Section>
+    </>
+  );
+}
+
+export function LimitSections({ form }: { form: Form }) {
+  const { t } = useTranslation('settings');
+  const numberField = useNumberField(form);
+  return (
+    <>
+      <Section id="limits" title={t('sections.limits')}>
+        <div className="field-grid">
+          {LIMIT_FIELDS.map((key) => numberField(key, t(`fields.${key}`)))}
+        </div>
+      </Section>
+      <TimingSections form={form} />
       <Section id="retention" title={t('sections.retention')}>
         {numberField('retentionDays', t('fields.retentionDays'))}
         <CheckField

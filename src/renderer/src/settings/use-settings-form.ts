@@ -10,6 +10,7 @@ import {
 } from './form.ts';
 import { askNotificationPermission } from './notification-permission.ts';
 import { useSettings } from './settings-connection.ts';
+import type { SettingsState } from './settings-store.ts';
 
 export type Status =
   | { kind: 'saved' | 'noChanges' | 'tokenCleared' | 'invalid' }
@@ -22,9 +23,8 @@ const describe = (error: unknown): string =>
 
 const sameForm = (a: FormValues, b: FormValues): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** The settings form's state: what is typed, what is wrong with it, and Save. */
-export function useSettingsForm(settings: SettingsView) {
-  const update = useSettings((s) => s.update);
+/** The form's state; settings changed elsewhere replace it unless the user is editing. */
+function useFormState(settings: SettingsView) {
   const [base, setBase] = useState<UserSettings>(settings);
   const [values, setValues] = useState<FormValues>(() => toForm(settings));
   const [token, setToken] = useState('');
@@ -43,113 +43,126 @@ export function useSettingsForm(settings: SettingsView) {
       setValues(toForm(settings));
     }
   }
+  return {
+    ...{ base, setBase, values, setValues, token, setToken, errors, setErrors },
+    ...{ status, setStatus, busy, setBusy, notificationsDenied, setNotificationsDenied, dirty },
+  };
+}
+type FormState = ReturnType<typeof useFormState>;
 
+/** Typing: each field checked as it changes; Cancel; the notifications switch; the token. */
+function editActions(f: FormState) {
   /** Checked as it is typed: the field's own problem shows at once, not only at Save. */
   function change<K extends keyof FormValues>(key: K, value: FormValues[K]): void {
-    const next = { ...values, [key]: value };
-    setValues(next);
-    setStatus(null);
-    const problem = readForm(next, base).errors[key];
-    setErrors(({ [key]: _, ...rest }) => (problem ? { ...rest, [key]: problem } : rest));
+    const next = { ...f.values, [key]: value };
+    f.setValues(next);
+    f.setStatus(null);
+    const problem = readForm(next, f.base).errors[key];
+    f.setErrors(({ [key]: _, ...rest }) => (problem ? { ...rest, [key]: problem } : rest));
   }
-
-  /** Back to what is saved: every field, the typed token and the problems go. */
-  function cancel(): void {
-    setValues(toForm(base));
-    setToken('');
-    setErrors({});
-    setStatus(null);
-  }
-
-  const loaded = toForm(base);
-  /** The fields that differ from what is saved (the side navigation marks their sections). */
-  const changed = (Object.keys(values) as (keyof FormValues)[]).filter(
-    (key) => JSON.stringify(values[key]) !== JSON.stringify(loaded[key]),
-  );
-
-  function changeNotifications(enabled: boolean): void {
-    change('notifications', enabled);
-    setNotificationsDenied(false);
-    // Asked from this click: the browser only asks during a user gesture.
-    if (enabled) {
-      void askNotificationPermission().then((p) => setNotificationsDenied(p === 'denied'));
-    }
-  }
-
-  function changeToken(value: string): void {
-    setToken(value);
-    setStatus(null);
-    if (errors.token) setErrors(({ token: _, ...rest }) => rest);
-  }
-
-  function refused(error: unknown): void {
-    const message = describe(error);
-    const field = fieldOfServerError(message);
-    setErrors(field ? { [field]: { key: 'errors.server', values: { message } } } : {});
-    setStatus({ kind: 'refused', message });
-  }
-
-  async function save(event?: FormEvent): Promise<void> {
-    event?.preventDefault();
-    if (busy) return;
-    const checked = readForm(values, base);
-    const found: FieldErrors = { ...checked.errors };
-    if (token.length > MAX_TOKEN) found.token = { key: 'errors.tokenLength' };
-    setErrors(found);
-    if (!checked.settings || Object.keys(found).length > 0) {
-      setStatus({ kind: 'invalid' });
-      return;
-    }
-    const patch = changedFields(base, checked.settings);
-    if (token !== '') patch.token = token;
-    if (Object.keys(patch).length === 0) {
-      setStatus({ kind: 'noChanges' });
-      return;
-    }
-    setBusy(true);
-    setStatus(null);
-    try {
-      const stored = await update(patch);
-      setBase(stored);
-      setValues(toForm(stored));
-      setToken('');
-      setStatus({ kind: 'saved' });
-    } catch (error) {
-      refused(error);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function clearToken(): Promise<void> {
-    if (busy) return;
-    setBusy(true);
-    setStatus(null);
-    try {
-      await update({ token: '' });
-      setToken('');
-      setStatus({ kind: 'tokenCleared' });
-    } catch (error) {
-      refused(error);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return {
-    values,
-    dirty,
-    changed: token !== '' ? [...changed, 'token' as const] : changed,
-    cancel,
-    token,
-    errors,
-    status,
-    busy,
-    notificationsDenied,
     change,
-    changeNotifications,
-    changeToken,
-    save,
-    clearToken,
+    /** Back to what is saved: every field, the typed token and the problems go. */
+    cancel(): void {
+      f.setValues(toForm(f.base));
+      f.setToken('');
+      f.setErrors({});
+      f.setStatus(null);
+    },
+    changeNotifications(enabled: boolean): void {
+      change('notifications', enabled);
+      f.setNotificationsDenied(false);
+      // Asked from this click: the browser only asks during a user gesture.
+      if (enabled) {
+        void askNotificationPermission().then((p) => f.setNotificationsDenied(p === 'denied'));
+      }
+    },
+    changeToken(value: string): void {
+      f.setToken(value);
+      f.setStatus(null);
+      if (f.errors.token) f.setErrors(({ token: _, ...rest }) => rest);
+    },
+  };
+}
+
+type Update = SettingsState['update'];
+
+/** A refusal from main: on its field when the message names one, and in the status line. */
+function refused(f: FormState, error: unknown): void {
+  const message = describe(error);
+  const field = fieldOfServerError(message);
+  f.setErrors(field ? { [field]: { key: 'errors.server', values: { message } } } : {});
+  f.setStatus({ kind: 'refused', message });
+}
+
+/** Save: checks every field, sends only what changed (and a typed token), shows the answer. */
+async function saveForm(f: FormState, update: Update, event?: FormEvent): Promise<void> {
+  event?.preventDefault();
+  if (f.busy) return;
+  const checked = readForm(f.values, f.base);
+  const found: FieldErrors = { ...checked.errors };
+  if (f.token.length > MAX_TOKEN) found.token = { key: 'errors.tokenLength' };
+  f.setErrors(found);
+  if (!checked.settings || Object.keys(found).length > 0) {
+    f.setStatus({ kind: 'invalid' });
+    return;
+  }
+  const patch = changedFields(f.base, checked.settings);
+  if (f.token !== '') patch.token = f.token;
+  if (Object.keys(patch).length === 0) {
+    f.setStatus({ kind: 'noChanges' });
+    return;
+  }
+  f.setBusy(true);
+  f.setStatus(null);
+  try {
+    const stored = await update(patch);
+    f.setBase(stored);
+    f.setValues(toForm(stored));
+    f.setToken('');
+    f.setStatus({ kind: 'saved' });
+  } catch (error) {
+    refused(f, error);
+  } finally {
+    f.setBusy(false);
+  }
+}
+
+async function clearToken(f: FormState, update: Update): Promise<void> {
+  if (f.busy) return;
+  f.setBusy(true);
+  f.setStatus(null);
+  try {
+    await update({ token: '' });
+    f.setToken('');
+    f.setStatus({ kind: 'tokenCleared' });
+  } catch (error) {
+    refused(f, error);
+  } finally {
+    f.setBusy(false);
+  }
+}
+
+/** The settings form's state: what is typed, what is wrong with it, and Save. */
+export function useSettingsForm(settings: SettingsView) {
+  const update = useSettings((s) => s.update);
+  const f = useFormState(settings);
+  const loaded = toForm(f.base);
+  /** The fields that differ from what is saved (the side navigation marks their sections). */
+  const changed = (Object.keys(f.values) as (keyof FormValues)[]).filter(
+    (key) => JSON.stringify(f.values[key]) !== JSON.stringify(loaded[key]),
+  );
+  return {
+    values: f.values,
+    dirty: f.dirty,
+    changed: f.token !== '' ? [...changed, 'token' as const] : changed,
+    token: f.token,
+    errors: f.errors,
+    status: f.status,
+    busy: f.busy,
+    notificationsDenied: f.notificationsDenied,
+    ...editActions(f),
+    save: (event?: FormEvent) => saveForm(f, update, event),
+    clearToken: () => clearToken(f, update),
   };
 }

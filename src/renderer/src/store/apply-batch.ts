@@ -1,8 +1,10 @@
 import type { TaskEvent } from '../../../shared/ipc-contract.ts';
-import type { ConversationView, TaskState, TaskView, ToolCallView } from '../../../shared/task.ts';
-import { TERMINAL_STATES } from '../../../shared/task.ts';
+import type { ConversationView, TaskView, ToolCallView } from '../../../shared/task.ts';
 import type { UpstreamStatus } from '../../../shared/upstream.ts';
 import { byCreation, withEarlier, withLatest } from './history-window.ts';
+import { isTerminal, mergeTask, withoutPhase } from './merge-task.ts';
+
+export { mergeTask } from './merge-task.ts';
 
 /** The server-derived part of the chat state. */
 export interface ChatData {
@@ -65,136 +67,175 @@ export const emptyChatData = (): ChatData => ({
   toolCalls: {},
 });
 
-const isTerminal = (state: TaskState): boolean => TERMINAL_STATES.includes(state);
-
-const stateRank = (state: TaskState): number =>
-  isTerminal(state) ? 3 : state === 'running' ? 2 : state === 'queued' ? 0 : 1;
-
 const byRecency = (a: ConversationView, b: ConversationView): number => b.updatedAt - a.updatedAt;
-
-/**
- * Which of two views of one task to keep. Snapshots and history can arrive out of order with
- * deltas (Electron IPC and the event port are separate channels), so an older view must not
- * overwrite a newer one, and a running task keeps the longer text we already streamed.
- */
-export function mergeTask(existing: TaskView | undefined, incoming: TaskView): TaskView {
-  if (!existing) return incoming;
-  if (incoming.updatedAt < existing.updatedAt) return existing;
-  if (
-    incoming.updatedAt === existing.updatedAt &&
-    stateRank(incoming.state) < stateRank(existing.state)
-  ) {
-    return existing;
-  }
-  const keepStreamed =
-    incoming.state === 'running' &&
-    existing.state === 'running' &&
-    incoming.attempts === existing.attempts &&
-    existing.output.length > incoming.output.length &&
-    existing.output.startsWith(incoming.output);
-  // The longer text we hold came after this snapshot, so its phase ("waiting for…") is over.
-  return keepStreamed ? { ...withoutPhase(incoming), output: existing.output } : incoming;
-}
-
-/** Main drops a running task's phase once text streams, without sending a new snapshot. */
-function withoutPhase(task: TaskView): TaskView {
-  if (task.phase === undefined) return task;
-  const { phase: _over, ...rest } = task;
-  return rest;
-}
 
 /** Applies a batch of incoming items, copying each collection at most once. */
 export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchResult {
-  let { conversations, tasks, order, loaded, earlier, upstream, toolCalls } = data;
-  let tasksCopied = false;
-  let orderCopied = false;
-  const refetch = new Set<string>();
-  const deleted = new Set<string>();
-  /** Conversations of tasks new to us; checked against the list once the batch is done. */
-  const touched = new Set<string>();
+  const batch = new Batch(data);
+  for (const item of items) batch.apply(item);
+  return batch.result();
+}
 
-  const writeTask = (task: TaskView): void => {
-    if (!tasksCopied) tasks = { ...tasks };
-    tasksCopied = true;
-    tasks[task.id] = task;
-  };
-  const writeOrder = (conversationId: string, ids: string[]): void => {
-    if (!orderCopied) order = { ...order };
-    orderCopied = true;
-    order[conversationId] = ids;
-  };
-  const setEarlier = (conversationId: string, oldest: string | undefined): void => {
+type Delta = Extract<TaskEvent, { type: 'delta' }>;
+type Page = Extract<Incoming, { type: 'history' | 'earlier' }>;
+
+/**
+ * One batch's working copy of ChatData. A collection is copied the first time the batch
+ * writes to it, so untouched ones keep their identity (and their components do not re-render).
+ */
+class Batch {
+  private data: ChatData;
+  private tasksCopied = false;
+  private orderCopied = false;
+  private readonly refetch = new Set<string>();
+  private readonly deleted = new Set<string>();
+  /** Conversations of tasks new to us; checked against the list once the batch is done. */
+  private readonly touched = new Set<string>();
+
+  constructor(data: ChatData) {
+    this.data = { ...data };
+  }
+
+  apply(item: Incoming): void {
+    const data = this.data;
+    switch (item.type) {
+      case 'task':
+        return this.putTask(item.task);
+      case 'delta':
+        return this.appendDelta(item);
+      case 'conversation':
+        // A late update of a conversation deleted in this batch must not bring it back.
+        if (!this.deleted.has(item.conversation.id)) this.upsertConversation(item.conversation);
+        return;
+      case 'conversation-deleted':
+        return this.dropConversation(item.conversationId);
+      case 'conversations':
+        data.conversations = [...item.conversations].sort(byRecency);
+        return;
+      case 'sent':
+        this.upsertConversation(item.conversation);
+        this.putTask(item.task);
+        if (item.created) data.loaded = { ...data.loaded, [item.conversation.id]: true };
+        return;
+      case 'history':
+      case 'earlier':
+        return this.putPage(item);
+      case 'tool':
+        return this.putToolCall(item);
+      case 'upstream':
+        // Each status is complete: the latest one wins.
+        data.upstream = item.status;
+        return;
+      case 'invalidate':
+        data.loaded = {};
+        return;
+    }
+  }
+
+  result(): BatchResult {
+    const { conversations } = this.data;
+    const listStale = [...this.touched].some((id) => !conversations.some((c) => c.id === id));
+    return {
+      data: this.data,
+      refetch: [...this.refetch],
+      listStale,
+      deleted: [...this.deleted],
+    };
+  }
+
+  private writeTask(task: TaskView): void {
+    if (!this.tasksCopied) this.data.tasks = { ...this.data.tasks };
+    this.tasksCopied = true;
+    this.data.tasks[task.id] = task;
+  }
+
+  private writeOrder(conversationId: string, ids: string[]): void {
+    if (!this.orderCopied) this.data.order = { ...this.data.order };
+    this.orderCopied = true;
+    this.data.order[conversationId] = ids;
+  }
+
+  private setEarlier(conversationId: string, oldest: string | undefined): void {
+    const { earlier } = this.data;
     if (earlier[conversationId] === oldest) return;
     const { [conversationId]: _was, ...rest } = earlier;
-    earlier = oldest === undefined ? rest : { ...rest, [conversationId]: oldest };
-  };
+    this.data.earlier = oldest === undefined ? rest : { ...rest, [conversationId]: oldest };
+  }
+
   /**
    * A task older than the oldest we hold of a conversation with more before it: it belongs to
    * a page not read yet, which will bring it whole. Listing it now would leave a hole above it.
    */
-  const beforeWindow = (conversationId: string, taskId: string): boolean => {
-    const oldest = earlier[conversationId];
+  private beforeWindow(conversationId: string, taskId: string): boolean {
+    const oldest = this.data.earlier[conversationId];
     return oldest !== undefined && taskId < oldest;
-  };
-  const upsertConversation = (conversation: ConversationView): void => {
-    const rest = conversations.filter((c) => c.id !== conversation.id);
-    conversations = [...rest, conversation].sort(byRecency);
-  };
-  const putTask = (incoming: TaskView): void => {
+  }
+
+  private upsertConversation(conversation: ConversationView): void {
+    const rest = this.data.conversations.filter((c) => c.id !== conversation.id);
+    this.data.conversations = [...rest, conversation].sort(byRecency);
+  }
+
+  private putTask(incoming: TaskView): void {
     // The cancelled tasks of a conversation deleted in this batch: nowhere to show them.
-    if (deleted.has(incoming.conversationId)) return;
+    if (this.deleted.has(incoming.conversationId)) return;
+    const { tasks } = this.data;
     const existing = tasks[incoming.id];
     const merged = mergeTask(existing, incoming);
-    if (merged !== existing) writeTask(merged);
+    if (merged !== existing) this.writeTask(merged);
     // Its view is kept (a page read before this event must not undo it), but not listed.
-    if (existing || beforeWindow(incoming.conversationId, incoming.id)) return;
-    const ids = order[incoming.conversationId] ?? [];
-    const last = ids.length > 0 ? tasks[ids[ids.length - 1] ?? ''] : undefined;
+    if (existing || this.beforeWindow(incoming.conversationId, incoming.id)) return;
+    const ids = this.data.order[incoming.conversationId] ?? [];
+    const all = this.data.tasks;
+    const last = ids.length > 0 ? all[ids[ids.length - 1] ?? ''] : undefined;
     // Usually the newest task: append; sort only when something arrived out of order.
     const next = [...ids, incoming.id];
     if (last && byCreation(last, incoming) > 0) {
-      next.sort((a, b) => byCreation(tasks[a] ?? incoming, tasks[b] ?? incoming));
+      next.sort((a, b) => byCreation(all[a] ?? incoming, all[b] ?? incoming));
     }
-    writeOrder(incoming.conversationId, next);
-    touched.add(incoming.conversationId);
-  };
+    this.writeOrder(incoming.conversationId, next);
+    this.touched.add(incoming.conversationId);
+  }
+
   /** Forgets a deleted conversation: its entry, its messages and whether we loaded it. */
-  const dropConversation = (conversationId: string): void => {
-    conversations = conversations.filter((c) => c.id !== conversationId);
-    const ids = order[conversationId];
-    if (ids || earlier[conversationId] !== undefined) {
-      if (!tasksCopied) tasks = { ...tasks };
-      tasksCopied = true;
+  private dropConversation(conversationId: string): void {
+    const data = this.data;
+    data.conversations = data.conversations.filter((c) => c.id !== conversationId);
+    const ids = data.order[conversationId];
+    if (ids || data.earlier[conversationId] !== undefined) {
+      if (!this.tasksCopied) data.tasks = { ...data.tasks };
+      this.tasksCopied = true;
       // By owner, not by `order`: views of tasks before the window (see putTask) are in no list.
-      for (const task of Object.values(tasks)) {
-        if (task.conversationId === conversationId) delete tasks[task.id];
+      for (const task of Object.values(data.tasks)) {
+        if (task.conversationId === conversationId) delete data.tasks[task.id];
       }
     }
     if (ids) {
-      if (ids.some((id) => toolCalls[id])) {
-        toolCalls = { ...toolCalls };
-        for (const id of ids) delete toolCalls[id];
+      if (ids.some((id) => data.toolCalls[id])) {
+        data.toolCalls = { ...data.toolCalls };
+        for (const id of ids) delete data.toolCalls[id];
       }
-      if (!orderCopied) order = { ...order };
-      orderCopied = true;
-      delete order[conversationId];
+      if (!this.orderCopied) data.order = { ...data.order };
+      this.orderCopied = true;
+      delete data.order[conversationId];
     }
-    if (loaded[conversationId]) {
-      const { [conversationId]: _gone, ...rest } = loaded;
-      loaded = rest;
+    if (data.loaded[conversationId]) {
+      const { [conversationId]: _gone, ...rest } = data.loaded;
+      data.loaded = rest;
     }
-    setEarlier(conversationId, undefined);
-    refetch.delete(conversationId);
-    touched.delete(conversationId);
-    deleted.add(conversationId);
-  };
-  const appendDelta = (event: Extract<TaskEvent, { type: 'delta' }>): void => {
-    const task = tasks[event.taskId];
+    this.setEarlier(conversationId, undefined);
+    this.refetch.delete(conversationId);
+    this.touched.delete(conversationId);
+    this.deleted.add(conversationId);
+  }
+
+  private appendDelta(event: Delta): void {
+    const task = this.data.tasks[event.taskId];
     // Reading the latest page again cannot fill a gap before the window: its own page will.
     const gap = (): void => {
       const { conversationId, taskId } = event;
-      if (loaded[conversationId] && !beforeWindow(conversationId, taskId)) {
-        refetch.add(conversationId);
+      if (this.data.loaded[conversationId] && !this.beforeWindow(conversationId, taskId)) {
+        this.refetch.add(conversationId);
       }
     };
     if (!task) return gap();
@@ -204,78 +245,38 @@ export function applyBatch(data: ChatData, items: readonly Incoming[]): BatchRes
     if (event.offset > length) return gap();
     // offset < length: we already have the start of this text; keep only the new tail.
     const tail = event.text.slice(length - event.offset);
-    if (tail.length > 0) writeTask({ ...withoutPhase(task), output: task.output + tail });
-  };
+    if (tail.length > 0) this.writeTask({ ...withoutPhase(task), output: task.output + tail });
+  }
 
-  for (const item of items) {
-    switch (item.type) {
-      case 'task':
-        putTask(item.task);
-        break;
-      case 'delta':
-        appendDelta(item);
-        break;
-      case 'conversation':
-        // A late update of a conversation deleted in this batch must not bring it back.
-        if (!deleted.has(item.conversation.id)) upsertConversation(item.conversation);
-        break;
-      case 'conversation-deleted':
-        dropConversation(item.conversationId);
-        break;
-      case 'conversations':
-        conversations = [...item.conversations].sort(byRecency);
-        break;
-      case 'sent':
-        upsertConversation(item.conversation);
-        putTask(item.task);
-        if (item.created) loaded = { ...loaded, [item.conversation.id]: true };
-        break;
-      case 'history':
-      case 'earlier': {
-        // A page for a window that moved while it was read (read again, deleted) fits nowhere.
-        if (item.type === 'earlier' && earlier[item.conversationId] !== item.before) break;
-        for (const task of item.tasks) {
-          const merged = mergeTask(tasks[task.id], task);
-          if (merged !== tasks[task.id]) writeTask(merged);
-        }
-        const held = order[item.conversationId] ?? [];
-        const next =
-          item.type === 'history'
-            ? withLatest(held, item.tasks, item.limit, tasks)
-            : withEarlier(held, item.tasks, item.limit);
-        writeOrder(item.conversationId, next.ids);
-        setEarlier(item.conversationId, next.earlier);
-        if (item.type === 'history') {
-          loaded = { ...loaded, [item.conversationId]: true };
-          refetch.delete(item.conversationId);
-        }
-        break;
-      }
-      case 'tool': {
-        if (deleted.has(item.conversationId)) break;
-        const held = toolCalls[item.taskId] ?? [];
-        // A repeated event (after a resync) replaces its earlier copy.
-        const rest = held.filter((c) => c.toolCallId !== item.call.toolCallId);
-        toolCalls = {
-          ...toolCalls,
-          [item.taskId]: [...rest, item.call].slice(-MAX_TOOL_CALLS_SHOWN),
-        };
-        break;
-      }
-      case 'upstream':
-        // Each status is complete: the latest one wins.
-        upstream = item.status;
-        break;
-      case 'invalidate':
-        loaded = {};
-        break;
+  private putPage(item: Page): void {
+    const data = this.data;
+    // A page for a window that moved while it was read (read again, deleted) fits nowhere.
+    if (item.type === 'earlier' && data.earlier[item.conversationId] !== item.before) return;
+    for (const task of item.tasks) {
+      const merged = mergeTask(data.tasks[task.id], task);
+      if (merged !== data.tasks[task.id]) this.writeTask(merged);
+    }
+    const held = data.order[item.conversationId] ?? [];
+    const next =
+      item.type === 'history'
+        ? withLatest(held, item.tasks, item.limit, data.tasks)
+        : withEarlier(held, item.tasks, item.limit);
+    this.writeOrder(item.conversationId, next.ids);
+    this.setEarlier(item.conversationId, next.earlier);
+    if (item.type === 'history') {
+      data.loaded = { ...data.loaded, [item.conversationId]: true };
+      this.refetch.delete(item.conversationId);
     }
   }
-  const listStale = [...touched].some((id) => !conversations.some((c) => c.id === id));
-  return {
-    data: { conversations, tasks, order, loaded, earlier, upstream, toolCalls },
-    refetch: [...refetch],
-    listStale,
-    deleted: [...deleted],
-  };
+
+  private putToolCall(item: Extract<TaskEvent, { type: 'tool' }>): void {
+    if (this.deleted.has(item.conversationId)) return;
+    const held = this.data.toolCalls[item.taskId] ?? [];
+    // A repeated event (after a resync) replaces its earlier copy.
+    const rest = held.filter((c) => c.toolCallId !== item.call.toolCallId);
+    this.data.toolCalls = {
+      ...this.data.toolCalls,
+      [item.taskId]: [...rest, item.call].slice(-MAX_TOOL_CALLS_SHOWN),
+    };
+  }
 }

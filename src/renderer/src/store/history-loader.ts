@@ -1,9 +1,8 @@
 import { HISTORY_PAGE_MAX } from '../../../shared/ipc-contract.ts';
 import type { RendererApi } from '../api/types.ts';
-import type { Incoming } from './apply-batch.ts';
-import type { ChatStore } from './chat-store.ts';
+import type { ChatData, Incoming } from './apply-batch.ts';
 import type { FrameQueue } from './frame-queue.ts';
-import { noticeOf } from './notice.ts';
+import { noticeOf, type Notice } from './notice.ts';
 
 /**
  * Tasks per page of history. A conversation opens with its latest page: a thousand tasks are
@@ -14,10 +13,21 @@ export const HISTORY_PAGE = 100;
 /** An older page on its way, or the last one refused (the row offers to try again). */
 export type EarlierStatus = 'loading' | 'failed';
 
+/**
+ * The part of the chat store the loader reads and writes. Named here rather than taken from
+ * chat-store.ts, which builds on this module: no import goes both ways.
+ */
+export interface HistoryStore {
+  getState(): Pick<ChatData, 'order' | 'earlier'> & {
+    earlierStatus: Record<string, EarlierStatus>;
+  };
+  setState(partial: { earlierStatus: Record<string, EarlierStatus> } | { notice: Notice }): void;
+}
+
 /** Reads a conversation's history a page at a time; answers go through the event queue. */
 export function createHistoryLoader(
   api: RendererApi,
-  store: ChatStore,
+  store: HistoryStore,
   queue: FrameQueue<Incoming>,
 ) {
   const { getState, setState } = store;

@@ -1,4 +1,4 @@
-import type { ChatState } from './chat-store.ts';
+import type { ChatState } from './chat-state.ts';
 
 /** The contract's cap on one `queue.positions` request. */
 const MAX_IDS = 500;

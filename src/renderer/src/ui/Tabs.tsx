@@ -6,6 +6,15 @@ export interface Tab<K extends string> {
   icon?: ReactNode;
 }
 
+/** Where a key moves from tab `index` of `count` (wrapping at both ends), or null for others. */
+function tabAfterKey(key: string, index: number, count: number): number | null {
+  const last = count - 1;
+  if (key === 'ArrowRight' || key === 'ArrowDown') return index === last ? 0 : index + 1;
+  if (key === 'ArrowLeft' || key === 'ArrowUp') return index === 0 ? last : index - 1;
+  if (key === 'Home') return 0;
+  return key === 'End' ? last : null;
+}
+
 /**
  * A row of tabs (WAI-ARIA tabs pattern): one tab stop, arrow keys, Home and End move between
  * them and select as they go.
@@ -25,21 +34,7 @@ export function Tabs<K extends string>({
 }) {
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   const move = (event: KeyboardEvent, index: number): void => {
-    const last = tabs.length - 1;
-    const next =
-      event.key === 'ArrowRight' || event.key === 'ArrowDown'
-        ? index === last
-          ? 0
-          : index + 1
-        : event.key === 'ArrowLeft' || event.key === 'ArrowUp'
-          ? index === 0
-            ? last
-            : index - 1
-          : event.key === 'Home'
-            ? 0
-            : event.key === 'End'
-              ? last
-              : null;
+    const next = tabAfterKey(event.key, index, tabs.length);
     if (next === null) return;
     event.preventDefault();
     const tab = tabs[next];
