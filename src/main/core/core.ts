@@ -14,7 +14,8 @@ import { gatewayHandlers } from './gateway-handlers.ts';
 import { monitorHandlers, resourceProbe } from './monitor-handlers.ts';
 import { openStorage } from './open-storage.ts';
 import { makePrivate } from './private-data.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import { installIdentity } from './budget-config.ts';
+import { BudgetSwitch } from './budget-switch.ts';
 import type { ResourceReader } from './resource-guard.ts';
 import { ResourceGuard } from './resource-guard.ts';
 import { Scheduler } from './scheduler.ts';
@@ -116,8 +117,16 @@ export function createCore(options: CoreOptions): ClawDeskCore {
       }
     }
   };
-  const limiter = new RateLimiter(settings.rateLimit, {
-    providerPauseMs: settings.providerPauseMs,
+  const settingsStore = new SettingsStore(db, now);
+  // Shared through Redis once the saved settings (or the environment) say so (issue 15).
+  const limiter = new BudgetSwitch({
+    settings: settings.rateLimit,
+    limiter: { providerPauseMs: settings.providerPauseMs },
+    sharing: { ...settings.sharedBudget, enabled: false },
+    install: installIdentity(resolve(dataDir), settings.sharedBudget.installName),
+    lastSeenInstalls: settingsStore.lastSeenInstalls(),
+    rememberInstalls: (count) => storage.attempt(() => settingsStore.rememberInstalls(count)),
+    log,
   });
   const breaker = new CircuitBreaker(settings.breaker);
   // A unit back in the window or a slot freed may let a task start: look at once (coalesced).
@@ -189,7 +198,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   });
   const settingsDeps: SettingsDeps = {
     settings,
-    store: new SettingsStore(db, now),
+    store: settingsStore,
     secrets: options.secrets ?? memorySecrets(settings.gateway.token || null),
     limiter,
     emit,
