@@ -55,3 +55,17 @@ export function redisUrlProblem(url: string): string | null {
   }
   return parsed.hostname ? null : 'names no host';
 }
+
+const WORDS: Array<[RegExp, string]> = [
+  [/ECONNREFUSED/, 'connection refused'],
+  [/ETIMEDOUT|timed? ?out/i, 'no answer in time'],
+  [/ENOTFOUND|EAI_AGAIN/, 'host not found'],
+  [/ECONNRESET|EPIPE/, 'connection reset'],
+  [/WRONGPASS|NOAUTH|invalid password/i, 'password refused'],
+];
+
+/** A failure in words for the strip and the log (never the URL, which may hold a password). */
+export const describeRedisError = (error: unknown): string => {
+  const text = error instanceof Error ? error.message : String(error);
+  return WORDS.find(([pattern]) => pattern.test(text))?.[1] ?? text.slice(0, 200);
+};

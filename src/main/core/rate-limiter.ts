@@ -191,18 +191,25 @@ export class RateLimiter implements Limiter {
     let end!: () => void;
     const ended = new Promise<void>((resolve) => (end = resolve));
     if (this.stopped) return end;
-    const job = async (): Promise<void> => {
-      void this.bottleneck.incrementReservoir(1); // Bottleneck took a unit: give it back
-      this.running++;
-      this.held.add(end);
-      this.changed();
-      await ended;
-      this.held.delete(end);
+    // It runs already: counted at once, while its Bottleneck job waits for a slot to hold.
+    this.running++;
+    let over = false;
+    const finish = () => {
+      if (over) return;
+      over = true;
       this.running--;
+      end();
       this.changed();
     };
+    const job = async (): Promise<void> => {
+      void this.bottleneck.incrementReservoir(1); // Bottleneck took a unit: give it back
+      this.held.add(finish);
+      await ended;
+      this.held.delete(finish);
+    };
     this.bottleneck.schedule({ priority: 0 }, job).catch(() => {});
-    return end;
+    this.changed();
+    return finish;
   }
 
   /** A pause decided elsewhere (the shared budget's, when Redis went away) holds here too. */

@@ -186,7 +186,8 @@ return num(NOW)
  * The heartbeat, and the way back after Redis was away. ARGV 9 install name, 10 pause time
  * left (ms, 0: none), 11 its cause, then counted lists: held calls (their leases, re-created if
  * Redis lost them), waiting members (their place kept), starts of the last window as (member,
- * age) (added once: a restarted Redis gets them back) and installs seen as (id, age, name).
+ * age) (every one this install knew of, added once: a restarted Redis gets them back), then
+ * the installs it knew as (id, age, name).
  * Returns { state, window (member, start)…, installs (id, "seen|name")…, lease members… }.
  */
 const SYNC = `${PRELUDE}
@@ -204,9 +205,13 @@ for _ = 1, tonumber(take()) do
   local m, age = take(), tonumber(take())
   if age < W then redis.call('ZADD', S, 'NX', num(NOW - age), m) end
 end
+-- Installs this one knew that a restarted Redis lost: away until they come back themselves
+-- (they may be running on a local share), so their share stays held back meanwhile.
 while i <= #ARGV do
   local id, age, name = take(), tonumber(take()), take()
-  if age < FORGET then redis.call('HSETNX', IN, id, num(NOW - age) .. '|' .. name) end
+  if age < FORGET then
+    redis.call('HSETNX', IN, id, num(NOW - math.max(age, AWAY + 1)) .. '|' .. name)
+  end
 end
 local reserved, k = census()
 return { state(reserved, k), redis.call('ZRANGE', S, 0, -1, 'WITHSCORES'),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { CallOutcome } from '../../shared/worker-protocol.ts';
+import { describeRedisError as describe } from './budget-config.ts';
 import type { PausePolicy } from './limiter-pause.ts';
 import type { RateLimitSettings } from './rate-limit-types.ts';
 import { budgetKeys, SCRIPTS, type ScriptName } from './shared-budget-lua.ts';
@@ -42,20 +43,6 @@ interface Waiter {
 }
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
-
-const WORDS: Array<[RegExp, string]> = [
-  [/ECONNREFUSED/, 'connection refused'],
-  [/ETIMEDOUT|timed? ?out/i, 'no answer in time'],
-  [/ENOTFOUND|EAI_AGAIN/, 'host not found'],
-  [/ECONNRESET|EPIPE/, 'connection reset'],
-  [/WRONGPASS|NOAUTH|invalid password/i, 'password refused'],
-];
-
-/** A failure in words for the strip and the log (never the URL, which may hold a password). */
-const describe = (error: unknown): string => {
-  const text = error instanceof Error ? error.message : String(error);
-  return WORDS.find(([pattern]) => pattern.test(text))?.[1] ?? text.slice(0, 200);
-};
 
 /**
  * One install's side of the budget shared through Redis (issue 15): its waits queue there in
@@ -199,7 +186,7 @@ export class SharedBudget {
     const args: (string | number)[] = [this.opts.install.name, pause.leftMs, pause.cause];
     args.push(own.held.length, ...own.held);
     args.push(this.waiters.size, ...this.waiters.keys());
-    const starts = restore ? own.starts : [];
+    const starts = restore ? this.knownStarts(own.starts) : [];
     args.push(starts.length, ...starts.flat());
     if (restore) args.push(...this.view.peers(this.opts.install.id).flat());
     try {
@@ -215,6 +202,20 @@ export class SharedBudget {
     }
     this.opts.onView();
     if (this.waiters.size > 0) this.kick();
+  }
+
+  /**
+   * For a rejoin: this install's starts and every other start it heard of, as (member, age). A
+   * restarted Redis lost them all, and the installs still away would not put theirs back
+   * before they return: without them the first install back would see a window too empty.
+   */
+  private knownStarts(own: ReadonlyArray<[string, number]>): Array<[string, number]> {
+    const now = Date.now();
+    const all = new Map(own);
+    for (const [member, at] of this.view.entries(this.opts.limits().windowMs, now)) {
+      if (!all.has(member)) all.set(member, Math.max(0, now - at));
+    }
+    return [...all];
   }
 
   /** Asks for every waiting member at once; one attempt in flight, repeated while asked. */
