@@ -75,9 +75,12 @@ function ended(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** A `redis-server` on a free loopback port, saving nothing to disk. Stop it after. */
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
+/** A loopback port nothing listens on now (to start a server there later). */
+export { freePort };
+
+/** A `redis-server` on a free loopback port (or `port`), saving nothing to disk. Stop it after. */
+export async function startRedis(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
   let child = await launch(port);
   return {
     url: `redis://127.0.0.1:${port}`,
