@@ -10,10 +10,11 @@ export interface InstallIdentity {
   name: string;
 }
 
-export function installIdentity(dataDir: string, chosenName: string): InstallIdentity {
+/** The id, and the name shown unless Settings gives one: host name and data folder. */
+export function installIdentity(dataDir: string): InstallIdentity {
   const where = `${hostname()}:${dataDir}`;
   const id = createHash('sha256').update(where).digest('hex').slice(0, 12);
-  return { id, name: chosenName.trim() || where };
+  return { id, name: where };
 }
 
 /**

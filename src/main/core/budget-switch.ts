@@ -29,6 +29,7 @@ export interface BudgetSwitchOptions {
   settings: RateLimitSettings;
   limiter?: RateLimiterOptions;
   sharing: SharedBudgetSettings;
+  /** Its id, and the name it shows when Settings names none (host name and data folder). */
   install: InstallIdentity;
   /** Installs seen when Redis was last reached (kept in SQLite): the share if it is away at start. */
   lastSeenInstalls?: number;
@@ -152,7 +153,7 @@ export class BudgetSwitch implements Limiter {
     this.shared = new SharedBudget({
       url: this.sharing.url,
       budget: this.sharing.name,
-      install: this.opts.install,
+      install: this.identity(),
       limits: () => this.settings,
       policy: this.policy,
       own: () => this.ownUse(),
@@ -271,12 +272,19 @@ export class BudgetSwitch implements Limiter {
       sharing: this.sharing,
       view: this.shared?.view ?? null,
       own: this.own,
-      install: this.opts.install,
+      install: this.identity(),
       limits: this.settings,
       installs: this.installs(),
       offline: this.offline,
       leaseMs: this.opts.leaseMs ?? LEASE_MS,
     });
+  }
+
+  private identity(): InstallIdentity {
+    return {
+      id: this.opts.install.id,
+      name: this.sharing.installName.trim() || this.opts.install.name,
+    };
   }
 
   private freshLocal(limits: RateLimitSettings, spent: readonly number[]): RateLimiter {

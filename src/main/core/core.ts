@@ -123,7 +123,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     settings: settings.rateLimit,
     limiter: { providerPauseMs: settings.providerPauseMs },
     sharing: { ...settings.sharedBudget, enabled: false },
-    install: installIdentity(resolve(dataDir), settings.sharedBudget.installName),
+    install: installIdentity(resolve(dataDir)),
     lastSeenInstalls: settingsStore.lastSeenInstalls(),
     rememberInstalls: (count) => storage.attempt(() => settingsStore.rememberInstalls(count)),
     log,

@@ -5,7 +5,7 @@ import type {
   SharedBudgetSettings,
   UserSettings,
 } from '../../shared/settings.ts';
-import { UserSettingsSchema } from '../../shared/settings.ts';
+import { DEFAULT_SHARED_BUDGET, UserSettingsSchema } from '../../shared/settings.ts';
 import { EXEC_TOOL_NAMES } from '../../shared/worker-protocol.ts';
 import { ApiRefusal } from './api-dispatcher.ts';
 import { redactRedisUrl } from './budget-config.ts';
@@ -42,7 +42,11 @@ export function loadSettings(deps: SettingsDeps, pinned: Partial<UserSettings> =
   const merged = UserSettingsSchema.safeParse({ ...saved, ...pinned });
   applyUserSettings(deps.settings, merged.success ? merged.data : saved);
   deps.settings.gateway.token = deps.secrets.get() ?? deps.settings.gateway.token;
-  if (pinned.sharedBudget) deps.keepSaved = { sharedBudget: saved.sharedBudget };
+  if (pinned.sharedBudget) {
+    // What Settings had saved, never the environment's URL (the defaults hold it too).
+    const own = deps.store.load({ ...base, sharedBudget: { ...DEFAULT_SHARED_BUDGET } });
+    deps.keepSaved = { sharedBudget: own?.sharedBudget ?? { ...DEFAULT_SHARED_BUDGET } };
+  }
   deps.limiter.updateSettings(deps.settings.rateLimit);
   deps.limiter.configure(deps.settings.sharedBudget);
 }
