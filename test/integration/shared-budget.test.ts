@@ -6,7 +6,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { BudgetSwitch } from '../../src/main/core/budget-switch.ts';
+import { budgetKeys } from '../../src/main/core/shared-budget-lua.ts';
 import type { Grant, RateLimitSettings } from '../../src/main/core/rate-limit-types.ts';
 import { maxInWindow } from '../helpers/rolling-window.ts';
 import {
@@ -155,6 +157,17 @@ describe.skipIf(skip)('the budget shared through Redis', () => {
     expect((a.status().pausedUntil ?? 0) - fourthAt).toBeLessThan(400);
   });
 
+  it('forgets an install that stops cleanly at once: none of the window is held back for it', async () => {
+    const limits = { perWindow: 10, windowMs: 60_000, maxConcurrent: 2 };
+    const [a, b] = ['a', 'b'].map((n) => install(n, limits)) as [BudgetSwitch, BudgetSwitch];
+    await shared(a, b);
+    await until('a sees b', () => a.status().shared?.installs.length === 2);
+    b.stop();
+    await b.closed();
+    await until('b gone', () => a.status().shared?.installs.length === 1);
+    expect(a.status().shared).toMatchObject({ reserved: 0, installs: [{ name: 'a', self: true }] });
+  });
+
   it('runs on a local share when Redis is away at start, then joins it by itself', async () => {
     const port = await freePort();
     const limits = { perWindow: 9, windowMs: 60_000, maxConcurrent: 3 };
@@ -171,6 +184,15 @@ describe.skipIf(skip)('the budget shared through Redis', () => {
     const late = await startRedis(port);
     try {
       await until('shared', () => away.budgetMode() === 'shared', 15_000);
+      // It hears the others' grants and releases: subscribed, though Redis was away at first.
+      const probe = new Redis(url);
+      const subscribed = async () => {
+        const reply = (await probe.pubsub('NUMSUB', budgetKeys('start').channel)) as unknown[];
+        return Number(reply[1]);
+      };
+      for (let i = 0; i < 200 && (await subscribed()) < 1; i++) await sleep(10);
+      expect(await subscribed()).toBe(1);
+      probe.disconnect();
       // Its start made while Redis was away is in the shared window now.
       const other = install('other', limits, { url, budget: 'start' });
       await shared(other);

@@ -12,9 +12,10 @@ import type {
 } from './rate-limit-types.ts';
 import { checkSettings } from './rate-limit-types.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { LEASE_MS, SharedBudget, type OwnUse } from './shared-budget.ts';
+import { LEASE_MS, SharedBudget } from './shared-budget.ts';
 import {
   offlineSeeds,
+  ownUse,
   shareOf,
   sharedBudgetStatus,
   sharedCanStart,
@@ -61,6 +62,7 @@ export class BudgetSwitch implements Limiter {
   private remembered: number;
   private synced = false;
   private stopped = false;
+  private leaving: Promise<void> = Promise.resolve();
 
   constructor(opts: BudgetSwitchOptions) {
     this.opts = opts;
@@ -142,9 +144,14 @@ export class BudgetSwitch implements Limiter {
     if (this.stopped) return;
     this.stopped = true;
     this.pending.rejectAll(new Error('rate limiter stopped'));
-    void this.shared?.stop(this.own.held());
+    this.leaving = this.shared?.stop(this.own.held()) ?? Promise.resolve();
     this.local.stop();
     this.listeners.clear();
+  }
+
+  /** After stop(): resolves once the others were told (no share is held back for a clean stop). */
+  closed(): Promise<void> {
+    return this.leaving;
   }
 
   private connect(): void {
@@ -156,7 +163,7 @@ export class BudgetSwitch implements Limiter {
       install: this.identity(),
       limits: () => this.settings,
       policy: this.policy,
-      own: () => this.ownUse(),
+      own: () => ownUse(this.own, this.mode === 'offline' ? this.local : null, this.settings),
       onOnline: (online, reason) => (online ? this.toShared() : this.toOffline(reason)),
       onView: () => this.viewChanged(),
       log: this.opts.log ?? (() => {}),
@@ -241,15 +248,6 @@ export class BudgetSwitch implements Limiter {
     }
     p.resolve(this.own.grantOf(record, () => this.changed()));
     this.changed();
-  }
-
-  /** For the heartbeat: what this install holds and spent, and the pause it kept offline. */
-  private ownUse(): OwnUse {
-    const local = this.mode === 'offline' ? this.local.status() : null;
-    const until = local?.pausedUntil ?? null;
-    const cause = local?.pauseCause ?? 'gateway';
-    const pause = until === null ? null : { leftMs: Math.max(0, until - Date.now()), cause };
-    return { ...this.own.use(this.settings.windowMs), pause };
   }
 
   private viewChanged(): void {

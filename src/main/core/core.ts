@@ -268,8 +268,9 @@ export function createCore(options: CoreOptions): ClawDeskCore {
     },
     close() {
       clearInterval(sweepTimer);
-      closing ??= scheduler.stop().finally(() => {
+      closing ??= scheduler.stop().finally(async () => {
         gate.stop();
+        await limiter.closed(); // the shared budget's goodbye, a second at most
         guard.stop();
         storage.stop();
         db.close();

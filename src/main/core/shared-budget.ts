@@ -87,10 +87,11 @@ export class SharedBudget {
     for (const [name, lua] of Object.entries(SCRIPTS)) {
       this.redis.defineCommand(name, { lua, numberOfKeys: this.keys.length });
     }
-    this.events = this.redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+    // Subscribed at every connection (Redis may be away at start): no command waits for one.
+    this.events = this.redis.duplicate({ autoResubscribe: false, commandTimeout: undefined });
+    this.events.on('ready', () => void this.events.subscribe(this.channel).catch(() => {}));
     this.events.on('message', (_channel: string, message: string) => this.onEvent(message));
     this.events.on('error', () => {}); // the main connection reports trouble
-    void this.events.subscribe(this.channel).catch(() => {});
     this.redis.on('ready', () => void this.beat());
     this.redis.on('error', (error: unknown) => this.lost(describe(error)));
     this.redis.on('close', () => this.lost('connection to Redis closed'));

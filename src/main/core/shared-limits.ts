@@ -2,7 +2,8 @@ import type { SharedBudgetSettings } from '../../shared/settings.ts';
 import type { SharedBudgetStatus } from '../../shared/upstream.ts';
 import { redisServerOf } from './budget-config.ts';
 import type { OwnGrants } from './own-grants.ts';
-import type { RateLimiterStatus, RateLimitSettings } from './rate-limit-types.ts';
+import type { Limiter, RateLimiterStatus, RateLimitSettings } from './rate-limit-types.ts';
+import type { OwnUse } from './shared-budget.ts';
 import type { SharedView } from './shared-budget-view.ts';
 import { etaMs } from './sliding-window.ts';
 
@@ -65,6 +66,15 @@ export function offlineSeeds(v: SharedView | null, own: OwnGrants, windowMs: num
   for (const [id, at] of own.recentEntries(windowMs)) seeds.set(id, at);
   for (const id of own.unreached()) seeds.set(id, Date.now());
   return [...seeds.values(), ...own.restoredStarts(windowMs)];
+}
+
+/** For the heartbeat: what this install holds and spent, and the pause it kept while offline. */
+export function ownUse(own: OwnGrants, offline: Limiter | null, limits: RateLimitSettings): OwnUse {
+  const local = offline?.status() ?? null;
+  const until = local?.pausedUntil ?? null;
+  const cause = local?.pauseCause ?? 'gateway';
+  const pause = until === null ? null : { leftMs: Math.max(0, until - Date.now()), cause };
+  return { ...own.use(limits.windowMs), pause };
 }
 
 export interface SharedStatusInput {
