@@ -210,6 +210,24 @@ describe.skipIf(skip)('the budget shared through Redis', () => {
     }
   });
 
+  it('pauses the local share for a 429 of a call that was in flight when Redis went away', async () => {
+    const own = await startRedis();
+    try {
+      const limits = { perWindow: 10, windowMs: 60_000, maxConcurrent: 2 };
+      const alone = install('alone', limits, { url: own.url, budget: 'late429' });
+      await shared(alone);
+      const call = await alone.acquire(0);
+      await own.kill();
+      await until('offline', () => alone.budgetMode() === 'offline');
+      const at = Date.now();
+      call.release({ kind: 'rate_limited', retryAfterMs: 3_000 });
+      expect(alone.status().pausedUntil).toBeGreaterThanOrEqual(at + 3_000);
+      expect(alone.canStartNow()).toBe(false);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('goes on with local shares when Redis is lost mid-run: no burst, calls in flight keep their slot, and it rejoins', async () => {
     const limits = { perWindow: 9, windowMs: 1000, maxConcurrent: 3 };
     const own = await startRedis();

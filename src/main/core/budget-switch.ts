@@ -166,6 +166,7 @@ export class BudgetSwitch implements Limiter {
       own: () => ownUse(this.own, this.mode === 'offline' ? this.local : null, this.settings),
       onOnline: (online, reason) => (online ? this.toShared() : this.toOffline(reason)),
       onView: () => this.viewChanged(),
+      unsent: (o, at) => this.mode === 'offline' && this.local.noteOutcome(o, at),
       log: this.opts.log ?? (() => {}),
       leaseMs: this.opts.leaseMs ?? LEASE_MS,
     });

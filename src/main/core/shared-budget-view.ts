@@ -90,6 +90,20 @@ export class SharedView {
     return found.sort((a, b) => a[1] - b[1]);
   }
 
+  /**
+   * For a rejoin: this install's starts and every other start it heard of, as (member, age). A
+   * restarted Redis lost them all, and the installs still away would not put theirs back
+   * before they return: without them the first install back would see a window too empty.
+   */
+  withKnown(own: ReadonlyArray<[string, number]>, windowMs: number): Array<[string, number]> {
+    const now = Date.now();
+    const all = new Map(own);
+    for (const [member, at] of this.entries(windowMs, now)) {
+      if (!all.has(member)) all.set(member, Math.max(0, now - at));
+    }
+    return [...all];
+  }
+
   /** When the shared pause ends in this machine's clock, or null. */
   pausedUntil(localNow = Date.now()): number | null {
     const until = this.pauseUntil - this.offset;

@@ -32,6 +32,8 @@ export interface SharedBudgetOptions {
   onOnline: (online: boolean, reason: string | null) => void;
   /** The view changed: counts, pause, installs. */
   onView: () => void;
+  /** A release Redis never got (it went away): its outcome, for the local share. */
+  unsent?: (outcome: CallOutcome, startedAt: number) => void;
   log: (line: string) => void;
   leaseMs?: number;
 }
@@ -71,6 +73,8 @@ export class SharedBudget {
   private readonly heartbeat: NodeJS.Timeout;
   private wake: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Failures so far: a heartbeat sent before the latest one cannot bring this install back. */
+  private failures = 0;
 
   constructor(opts: SharedBudgetOptions) {
     this.opts = opts;
@@ -151,7 +155,11 @@ export class SharedBudget {
     ];
     this.run('budgetRelease', args).then(
       (reply) => this.took(reply as StateReply),
-      (error: unknown) => this.lost(describe(error)),
+      (error: unknown) => {
+        this.lost(describe(error));
+        // Its 429 must still pause someone: the local share this install now runs on.
+        this.opts.unsent?.(outcome, startedAt);
+      },
     );
   }
 
@@ -183,11 +191,12 @@ export class SharedBudget {
     if (this.stopped || this.redis.status !== 'ready') return;
     const own = this.opts.own();
     const restore = this.rejoining;
+    const failures = this.failures;
     const pause = restore && own.pause ? own.pause : { leftMs: 0, cause: 'gateway' };
     const args: (string | number)[] = [this.opts.install.name, pause.leftMs, pause.cause];
     args.push(own.held.length, ...own.held);
     args.push(this.waiters.size, ...this.waiters.keys());
-    const starts = restore ? this.knownStarts(own.starts) : [];
+    const starts = restore ? this.view.withKnown(own.starts, this.opts.limits().windowMs) : [];
     args.push(starts.length, ...starts.flat());
     if (restore) args.push(...this.view.peers(this.opts.install.id).flat());
     try {
@@ -195,28 +204,16 @@ export class SharedBudget {
     } catch (error) {
       return this.lost(describe(error));
     }
+    // Only a beat that put everything back, with no failure since it left, rejoins.
+    if (failures !== this.failures || this.stopped) return;
     if (restore) this.rejoining = false;
-    if (this.online !== true && !this.stopped) {
+    if (this.online !== true && restore) {
       this.online = true;
       this.opts.log(`shared budget "${this.opts.budget}": joined through Redis`);
       this.opts.onOnline(true, null);
     }
     this.opts.onView();
     if (this.waiters.size > 0) this.kick();
-  }
-
-  /**
-   * For a rejoin: this install's starts and every other start it heard of, as (member, age). A
-   * restarted Redis lost them all, and the installs still away would not put theirs back
-   * before they return: without them the first install back would see a window too empty.
-   */
-  private knownStarts(own: ReadonlyArray<[string, number]>): Array<[string, number]> {
-    const now = Date.now();
-    const all = new Map(own);
-    for (const [member, at] of this.view.entries(this.opts.limits().windowMs, now)) {
-      if (!all.has(member)) all.set(member, Math.max(0, now - at));
-    }
-    return [...all];
   }
 
   /** Asks for every waiting member at once; one attempt in flight, repeated while asked. */
@@ -278,6 +275,7 @@ export class SharedBudget {
 
   private lost(reason: string): void {
     this.rejoining = true;
+    this.failures++;
     if (this.online === false || this.stopped) return;
     this.online = false;
     this.opts.log(`shared budget "${this.opts.budget}": Redis unreachable (${reason})`);
