@@ -117,7 +117,7 @@ describe.skipIf(skip)('installs sharing one budget through Redis', () => {
     dirs = [];
   });
 
-  it('three installs saturating the budget: no window over N, never over the cap, nothing refused', async () => {
+  it('three installs saturating the budget: no window over N, never over the cap, a 429 pauses all and spends no attempt', async () => {
     const limits = { perWindow: 10, maxConcurrent: 2 };
     gateway = await startFakeGateway({
       firstChunkDelayMs: 150,
@@ -129,6 +129,8 @@ describe.skipIf(skip)('installs sharing one budget through Redis', () => {
     await until('all shared', async () =>
       (await Promise.all(installs.map(status))).every((s) => s.limiter.shared?.state === 'shared'),
     );
+    // The first call gets a 429 (Retry-After 2 s): every install pauses, and no attempt is spent.
+    gateway.failNext({ kind: 'status', status: 429, headers: { 'retry-after': '2' } });
     const sent = await Promise.all(
       installs.map((i) =>
         sendEach(
@@ -142,6 +144,14 @@ describe.skipIf(skip)('installs sharing one budget through Redis', () => {
     expect(tasks).toHaveLength(24);
     expect(tasks.filter((t) => t.state !== 'succeeded')).toEqual([]);
     expect(tasks.every((t) => (t.failures ?? 0) === 0)).toBe(true);
+    expect(tasks.filter((t) => t.attempts === 2)).toHaveLength(1); // the one refused, once
+    // Nothing reached the gateway from any install well inside the pause (calls already on
+    // their way when it began may land just after the 429).
+    const arrivals = chatArrivals();
+    const refusedAt = arrivals[0]!;
+    const inPause = arrivals.filter((at) => at > refusedAt + 500 && at < refusedAt + 1_800);
+    expect(inPause).toEqual([]);
+    expect(gateway.chatRequests()).toHaveLength(25);
     expect(gateway.stats.limited).toBe(0);
     expect(gateway.stats.maxInFlight).toBeLessThanOrEqual(limits.maxConcurrent);
     expect(maxInWindow(chatArrivals(), WINDOW_MS)).toBeLessThanOrEqual(limits.perWindow);
