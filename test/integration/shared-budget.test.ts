@@ -168,6 +168,35 @@ describe.skipIf(skip)('the budget shared through Redis', () => {
     expect(a.status().shared).toMatchObject({ reserved: 0, installs: [{ name: 'a', self: true }] });
   });
 
+  it('turns sharing on and off at run time, taking its starts and waiting calls along', async () => {
+    const limits = { perWindow: 2, windowMs: 60_000, maxConcurrent: 5 };
+    const off = { enabled: false, url: '', name: `t${budgetSeq}`, installName: 'rt' };
+    const b = new BudgetSwitch({
+      settings: limits,
+      sharing: off,
+      install: { id: 'id-rt', name: 'rt' },
+    });
+    installs.push(b);
+    (await b.acquire(0)).release(ok);
+    (await b.acquire(0)).release(ok);
+    let third: Grant | null = null;
+    void b.acquire(0).then((g) => (third = g));
+    b.configure({ ...off, enabled: true, url: redis.url });
+    await shared(b);
+    // Its two starts went into Redis with it: the window is full there too, the third waits.
+    const other = install('other', limits);
+    await shared(other);
+    await until('the window restored', () => other.status().startsInWindow === 2);
+    expect(b.status()).toMatchObject({ startsInWindow: 2, shared: { state: 'shared' } });
+    expect(third).toBeNull();
+    b.configure(off);
+    expect(b.budgetMode()).toBe('local');
+    expect(b.status().shared).toBeUndefined();
+    expect(b.status()).toMatchObject({ startsInWindow: 2, waiting: 1 });
+    b.updateSettings({ perWindow: 3 });
+    await until('the third call', () => third !== null);
+  });
+
   it('runs on a local share when Redis is away at start, then joins it by itself', async () => {
     const port = await freePort();
     const limits = { perWindow: 9, windowMs: 60_000, maxConcurrent: 3 };

@@ -131,12 +131,9 @@ export class BudgetSwitch implements Limiter {
     this.synced = false;
     this.offline = null;
     void old?.stop(this.own.held());
+    const recent = this.own.recentStarts(this.settings.windowMs);
     if (sharing.enabled) this.connect();
-    else
-      this.moveTo(
-        'local',
-        this.freshLocal(this.settings, this.own.recentStarts(this.settings.windowMs)),
-      );
+    else this.moveTo('local', this.freshLocal(this.settings, recent));
     this.changed();
   }
 
@@ -154,9 +151,11 @@ export class BudgetSwitch implements Limiter {
     return this.leaving;
   }
 
+  /** Waits hold still until the first answer from Redis (or its absence) says where to go. */
   private connect(): void {
     this.mode = 'connecting';
     this.rebind();
+    this.pending.moveAll((w) => this.submit(w));
     this.shared = new SharedBudget({
       url: this.sharing.url,
       budget: this.sharing.name,
