@@ -151,95 +151,101 @@ export async function sharedBudget(): Promise<SectionReport> {
 
 type Latency = Awaited<ReturnType<typeof grantLatency>>;
 
-function report(runs: Run[], latency: Latency): SectionReport {
-  const { perWindow, windowMs, maxConcurrent } = LIMITS;
-  const measured = runs.map((run) => ({ run, m: measure(run) }));
+type Measured = Array<{ run: Run; m: ReturnType<typeof measure> }>;
+const added = (l: Latency) => ({
+  p50: l.shared.p50 - l.local.p50,
+  p95: l.shared.p95 - l.local.p95,
+});
+
+function tables(measured: Measured, latency: Latency): string[] {
   const rows = measured.map(({ run, m }) => [
     run.label,
     run.starts.length,
-    `${m.most} / ${perWindow}`,
+    `${m.most} / ${LIMITS.perWindow}`,
     `${fmt(m.utilisation)} %`,
     `${fmt(m.span / 1000)} s (ideal ${fmt(m.idealSpan / 1000)} s)`,
     `${fmt(m.late.p50)} / ${fmt(m.late.p95)} ms`,
   ]);
   const lat = (s: Latency['local']) => [fmt(s.p50), fmt(s.p95), fmt(s.p99), fmt(s.max)];
-  const added = {
-    p50: latency.shared.p50 - latency.local.p50,
-    p95: latency.shared.p95 - latency.local.p95,
-  };
-  const figures: Figure[] = measured
+  const more = added(latency);
+  const runHeader = ['run', 'starts', 'most in any window', 'utilisation'];
+  return [
+    table([...runHeader, 'first to last start', 'start after its unit was back P50 / P95'], rows),
+    table(
+      ['grant of a free budget', 'P50 ms', 'P95 ms', 'P99 ms', 'max ms'],
+      [
+        ['local limiter (Bottleneck)', ...lat(latency.local)],
+        ['shared through Redis (one Lua script)', ...lat(latency.shared)],
+        ['added by Redis', fmt(more.p50), fmt(more.p95), '', ''],
+      ],
+    ),
+  ];
+}
+
+function figures(measured: Measured, latency: Latency): Figure[] {
+  const { perWindow, windowMs } = LIMITS;
+  const perRun = measured
     .filter(({ run }) => run.shared)
-    .flatMap(({ run, m }) => [
-      {
-        issue: ISSUE,
-        name: `shared budget, ${run.installs} install(s): most starts in any ${windowMs} ms`,
-        value: m.most,
-        unit: 'count' as const,
-        baseline: { name: 'limit', value: perWindow },
-        target: { op: '≤' as const, value: perWindow },
-      },
-      {
-        issue: ISSUE,
-        name: `shared budget, ${run.installs} install(s): utilisation of the ceiling`,
-        value: m.utilisation,
-        unit: '%' as const,
-        target: { op: '≥' as const, value: 97 },
-      },
-    ]);
-  figures.push(
+    .flatMap(({ run, m }): Figure[] => {
+      const name = `shared budget, ${run.installs} install(s)`;
+      return [
+        {
+          issue: ISSUE,
+          name: `${name}: most starts in any ${windowMs} ms`,
+          value: m.most,
+          unit: 'count',
+          baseline: { name: 'limit', value: perWindow },
+          target: { op: '≤', value: perWindow },
+        },
+        {
+          issue: ISSUE,
+          name: `${name}: utilisation of the ceiling`,
+          value: m.utilisation,
+          unit: '%',
+          target: { op: '≥', value: 97 },
+        },
+      ];
+    });
+  const more = added(latency);
+  const name = 'shared budget: added grant latency';
+  return [
+    ...perRun,
+    { issue: ISSUE, name: `${name} P50 (shared − local)`, value: more.p50, unit: 'ms' },
     {
       issue: ISSUE,
-      name: 'shared budget: added grant latency P50 (shared − local)',
-      value: added.p50,
-      unit: 'ms',
-    },
-    {
-      issue: ISSUE,
-      name: 'shared budget: added grant latency P95 (shared − local)',
-      value: added.p95,
+      name: `${name} P95 (shared − local)`,
+      value: more.p95,
       unit: 'ms',
       target: { op: '<', value: 2 },
     },
-  );
+  ];
+}
+
+const NOTES = [
+  `Limits ${LIMITS.perWindow} per ${LIMITS.windowMs} ms and ${LIMITS.maxConcurrent} at once (the 40/min tier compressed 20×); ${CALLS} grants per run, split evenly over the installs; each install has ${LIMITS.maxConcurrent} callers that hold a slot ${CALL_MS} ms, so the window is the ceiling.`,
+  'Each install is a process of its own with its own Redis connections (bench/shared-budget-install.ts); the first byte is reported at once, so each unit comes back one window after its grant.',
+  'Utilisation: the ideal span of the starts (a full window at once, then a window per window) over the achieved one. "Start after its unit was back": how long each start past the first window came after the start whose unit it took was one window old.',
+  `Grant latency: ${LATENCY_ROUNDS} interleaved rounds of ${LATENCY_PER_ROUND} sequential acquire → grant on a budget with room, in this process, redis-server on loopback. The shared path is one script round trip and does not go through Bottleneck, whose queue hands a job over in a few timer steps: so "added" can be below zero.`,
+];
+
+function report(runs: Run[], latency: Latency): SectionReport {
+  const { perWindow, windowMs } = LIMITS;
+  const measured = runs.map((run) => ({ run, m: measure(run) }));
   const five = runs.at(-1) as Run;
+  const chartTitle = `Shared budget, ${five.installs} installs: starts per rolling ${windowMs / 1000} s window (limit ${perWindow})`;
   return {
     title: 'Shared budget through Redis (issue 15)',
-    tables: [
-      table(
-        [
-          'run',
-          'starts',
-          'most in any window',
-          'utilisation',
-          'first to last start',
-          'start after its unit was back P50 / P95',
-        ],
-        rows,
-      ),
-      table(
-        ['grant of a free budget', 'P50 ms', 'P95 ms', 'P99 ms', 'max ms'],
-        [
-          ['local limiter (Bottleneck)', ...lat(latency.local)],
-          ['shared through Redis (one Lua script)', ...lat(latency.shared)],
-          ['added by Redis', fmt(added.p50), fmt(added.p95), '', ''],
-        ],
-      ),
-    ],
-    figures,
+    tables: tables(measured, latency),
+    figures: figures(measured, latency),
     charts: [
       {
         file: 'shared-budget-window.png',
-        title: `Shared budget, ${five.installs} installs: starts per rolling ${windowMs / 1000} s window (limit ${perWindow})`,
+        title: chartTitle,
         starts: five.starts,
         windowMs,
         limit: perWindow,
       },
     ],
-    notes: [
-      `Limits ${perWindow} per ${windowMs} ms and ${maxConcurrent} at once (the 40/min tier compressed 20×); ${CALLS} grants per run, split evenly over the installs; each install has ${maxConcurrent} callers that hold a slot ${CALL_MS} ms, so the window is the ceiling.`,
-      'Each install is a process of its own with its own Redis connections (bench/shared-budget-install.ts); the first byte is reported at once, so each unit comes back one window after its grant.',
-      'Utilisation: the ideal span of the starts (a full window at once, then a window per window) over the achieved one. "Start after its unit was back": how long each start past the first window came after the start whose unit it took was one window old.',
-      `Grant latency: ${LATENCY_ROUNDS} interleaved rounds of ${LATENCY_PER_ROUND} sequential acquire → grant on a budget with room, in this process, redis-server on loopback. The shared path is one script round trip and does not go through Bottleneck, whose queue hands a job over in a few timer steps: so "added" can be below zero.`,
-    ],
+    notes: NOTES,
   };
 }
