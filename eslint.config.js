@@ -7,6 +7,8 @@ import globals from 'globals';
 
 const nodeBuiltins = ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)];
 const electron = ['electron', 'electron/*'];
+/** The shared budget's Redis client (issue 15) belongs to the core alone. */
+const redis = ['ioredis', 'ioredis/*'];
 
 /**
  * The layer table of DESIGN.md, one entry per folder: what the folder must not import.
@@ -17,6 +19,7 @@ const layers = {
   shared: {
     files: ['src/shared/**/*.ts'],
     groups: [
+      ...redis,
       ...electron,
       ...nodeBuiltins,
       'react',
@@ -44,16 +47,25 @@ const layers = {
       'react',
       'react-dom',
     ],
-    why: 'src/main/core runs under Electron and plain Node alike: shared, node, better-sqlite3, bottleneck only.',
+    why: 'src/main/core runs under Electron and plain Node alike: shared, node, better-sqlite3, bottleneck, ioredis only.',
   },
   electron: {
     files: ['src/main/electron/**/*.ts'],
-    groups: ['**/renderer/*', '**/headless/*', '**/preload/*', '**/worker/*', 'react', 'react-dom'],
+    groups: [
+      ...redis,
+      '**/renderer/*',
+      '**/headless/*',
+      '**/preload/*',
+      '**/worker/*',
+      'react',
+      'react-dom',
+    ],
     why: 'src/main/electron may import core, shared and electron, never the renderer.',
   },
   headless: {
     files: ['src/main/headless/**/*.ts'],
     groups: [
+      ...redis,
       ...electron,
       '**/electron/*',
       '**/renderer/*',
@@ -67,6 +79,7 @@ const layers = {
   worker: {
     files: ['src/worker/**/*.ts'],
     groups: [
+      ...redis,
       ...electron,
       '**/main/*',
       '**/core/*',
@@ -81,6 +94,7 @@ const layers = {
   preload: {
     files: ['src/preload/**/*.ts'],
     groups: [
+      ...redis,
       'fs',
       'node:fs',
       'fs/*',
@@ -99,6 +113,7 @@ const layers = {
   renderer: {
     files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'],
     groups: [
+      ...redis,
       ...electron,
       ...nodeBuiltins,
       '**/main/*',

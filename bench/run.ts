@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `node bench/run.ts [submit|recovery|startup|throughput|ui|paint]…`): runs the
+ * `npm run bench` (or `node bench/run.ts [submit|recovery|startup|throughput|shared|ui|paint]…`): runs the
  * benchmark sections, then writes the performance report (report.ts) with its charts and prints
  * it. Tables, not pass/fail: timing goals never go in tests.
  *
@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { CHART_SIZE, windowChartSvg } from './chart.ts';
 import { firstPaint } from './first-paint.ts';
 import { limiterThroughput } from './limiter-throughput.ts';
+import { sharedBudget } from './shared-budget.ts';
 import type { ChartOutcome, SectionRun } from './report.ts';
 import { buildReport } from './report.ts';
 import type { PngJob } from './report-png.ts';
@@ -31,6 +32,7 @@ const sections: Record<string, () => Promise<SectionReport>> = {
   recovery: workerRecovery,
   startup: startupTime,
   throughput: limiterThroughput,
+  shared: sharedBudget,
   ui: uiLatency,
   paint: firstPaint,
 };

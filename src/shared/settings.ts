@@ -31,6 +31,43 @@ export const ToolNetworkSchema = z.object({ exec_command: z.boolean(), exec_pyth
 export type ToolNetwork = z.infer<typeof ToolNetworkSchema>;
 export const NO_TOOL_NETWORK: ToolNetwork = { exec_command: false, exec_python: false };
 
+/**
+ * The upstream budget shared with other installs through Redis (issue 15). `url` may hold a
+ * password: the settings page only ever gets it back with the password as `***`, and sending
+ * that same text back keeps the stored one.
+ */
+const sharedBudgetFields = z.object({
+  enabled: z.boolean(),
+  url: z
+    .string()
+    .max(2048)
+    .refine(
+      (u) => u === '' || /^rediss?:\/\/[^/?#]+/.test(u),
+      'Redis URL must look like redis://host:6379 (or rediss:// for TLS)',
+    ),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'budget name: 1–64 letters, digits, "_", "." or "-"'),
+  /** How this install appears to the others; '' = its host name and data folder. */
+  installName: z
+    .string()
+    .max(100)
+    .refine(
+      (n) => [...n].every((c) => c.charCodeAt(0) >= 0x20),
+      'install name: no control characters',
+    ),
+});
+const needsUrl = (b: { enabled: boolean; url: string }) => !b.enabled || b.url !== '';
+const NEEDS_URL = { message: 'a Redis URL is needed to share the budget', path: ['url'] };
+export const SharedBudgetSettingsSchema = sharedBudgetFields.refine(needsUrl, NEEDS_URL);
+export type SharedBudgetSettings = z.infer<typeof SharedBudgetSettingsSchema>;
+export const DEFAULT_SHARED_BUDGET: SharedBudgetSettings = {
+  enabled: false,
+  url: '',
+  name: 'default',
+  installName: '',
+};
+
 /** The OS sandbox exec tools run in: bubblewrap (Linux), sandbox-exec (macOS) or none. */
 export const ToolSandboxKindSchema = z.enum(['bubblewrap', 'seatbelt', 'none']);
 export type ToolSandboxKind = z.infer<typeof ToolSandboxKindSchema>;
@@ -99,6 +136,8 @@ export const UserSettingsSchema = z.object({
      */
     network: ToolNetworkSchema.default(() => ({ ...NO_TOOL_NETWORK })),
   }),
+  /** Defaulted, so settings saved before issue 15 still load. */
+  sharedBudget: SharedBudgetSettingsSchema.default(() => ({ ...DEFAULT_SHARED_BUDGET })),
 });
 export type UserSettings = z.infer<typeof UserSettingsSchema>;
 
@@ -139,7 +178,10 @@ export const SettingsPatchSchema = UserSettingsSchema.extend({
   }),
 })
   .partial()
-  .extend({ token: z.string().max(4096).optional() })
+  .extend({
+    token: z.string().max(4096).optional(),
+    sharedBudget: sharedBudgetFields.strict().refine(needsUrl, NEEDS_URL).optional(),
+  })
   .strict();
 /** What a client sends: groups with defaults (tools.network) may leave them out. */
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;

@@ -29,6 +29,18 @@ export interface StateWords {
     token: string;
     breaker: string;
   };
+  /**
+   * The budget shared with other installs through Redis (issue 15): the limiter strip and the
+   * monitor say the same. `_one`/`_other` are i18next's plural forms (the renderer only).
+   */
+  budget: {
+    shared_one: string;
+    shared_other: string;
+    connecting: string;
+    /** Redis unreachable: this install runs on its share ("13/min"). */
+    offline: string;
+    offlineDetail: string;
+  };
   /** The mark on text kept from a run that was cut, until the next run replaces it. */
   interrupted: string;
   /** A tool call asked for while ClawDesk's local tools are off. */
@@ -65,6 +77,13 @@ const en: StateWords = {
     token: 'Waiting for a valid gateway token',
     breaker: 'Waiting for the gateway to recover',
   },
+  budget: {
+    shared_one: 'Shared budget “{{name}}”: this install only so far',
+    shared_other: 'Shared budget “{{name}}” across {{count}} installs',
+    connecting: 'Connecting to the shared budget “{{name}}”…',
+    offline: 'Shared budget offline — local share {{share}}',
+    offlineDetail: '{{reason}}; rejoins by itself',
+  },
   interrupted: 'interrupted',
   toolsOff: 'The model asked for a tool, but ClawDesk’s local tools are off.',
   toolsOffLink: 'Turn them on in Settings → Tools',
@@ -98,6 +117,13 @@ const zhCN: StateWords = {
     turnMany: '等待本对话中较早的 {{count}} 条消息',
     token: '等待有效的网关令牌',
     breaker: '等待网关恢复',
+  },
+  budget: {
+    shared_one: '共享预算“{{name}}”：目前只有本安装',
+    shared_other: '共享预算“{{name}}”，共 {{count}} 个安装',
+    connecting: '正在连接共享预算“{{name}}”…',
+    offline: '共享预算离线 — 本地份额 {{share}}',
+    offlineDetail: '{{reason}}；将自动重新加入',
   },
   interrupted: '已中断',
   toolsOff: '模型请求使用工具，但 ClawDesk 的本地工具已关闭。',

@@ -1,5 +1,46 @@
 import { z } from 'zod';
 
+/** One install sharing the budget (issue 15), as the monitor lists it. */
+export const BudgetInstallSchema = z.object({
+  /** Host name and data folder unless the user named it (Settings → Budget). */
+  name: z.string(),
+  /** This install. */
+  self: z.boolean(),
+  /** Heard from within seconds; otherwise away (stopped, crashed or cut off from Redis). */
+  live: z.boolean(),
+  /** Its starts still in the rolling window, and its calls in flight. */
+  startsInWindow: z.number().int().nonnegative(),
+  running: z.number().int().nonnegative(),
+});
+export type BudgetInstall = z.infer<typeof BudgetInstallSchema>;
+
+/**
+ * The budget shared with other installs through Redis (issue 15). While `shared`, the limiter's
+ * counts are every install's together. While `offline` (Redis unreachable), this install runs
+ * on `share`, the limit divided by the installs last seen, and the limiter's counts are its own.
+ */
+export const SharedBudgetStatusSchema = z.object({
+  state: z.enum(['connecting', 'shared', 'offline']),
+  /** The budget's name (installs with the same Redis and name share it). */
+  budget: z.string(),
+  /** Host and port of Redis (never a password). */
+  server: z.string(),
+  share: z
+    .object({
+      perWindow: z.number().int().positive(),
+      maxConcurrent: z.number().int().positive(),
+    })
+    .nullable(),
+  /** Since when Redis is unreachable (epoch ms); null while shared. */
+  offlineSince: z.number().nullable(),
+  /** Why, in words ("connection refused"); null while shared. */
+  reason: z.string().nullable(),
+  /** Window units held back for installs that went away and may be running on their share. */
+  reserved: z.number().int().nonnegative(),
+  installs: z.array(BudgetInstallSchema),
+});
+export type SharedBudgetStatus = z.infer<typeof SharedBudgetStatusSchema>;
+
 /** The shared upstream budget as the UI shows it: limiter, circuit breaker, token. */
 export const UpstreamStatusSchema = z.object({
   limiter: z.object({
@@ -18,6 +59,8 @@ export const UpstreamStatusSchema = z.object({
      * Retry-After), `gateway` for a 429 with Retry-After. Null when not paused.
      */
     pauseCause: z.enum(['provider', 'gateway']).nullable().optional(),
+    /** Set when the budget is shared through Redis (Settings → Budget, CLAWDESK_REDIS_URL). */
+    shared: SharedBudgetStatusSchema.optional(),
   }),
   breaker: z.object({
     state: z.enum(['closed', 'open', 'half_open']),

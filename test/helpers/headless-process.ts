@@ -23,6 +23,8 @@ export interface ServerProcessOptions {
   uiToken?: string;
   /** Everything the server and its workers print, stdout and stderr, whole (not the tail). */
   logFile?: string;
+  /** More environment variables (CLAWDESK_REDIS_URL, CLAWDESK_RATE_PER_WINDOW…). */
+  env?: Record<string, string>;
 }
 
 export interface ServerProcess {
@@ -54,6 +56,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     ...process.env,
     CLAWDESK_GATEWAY_TOKEN: options.gatewayToken,
     [MARKER_VAR]: tag,
+    ...options.env,
   };
   if (options.workers !== undefined) env.CLAWDESK_WORKERS = String(options.workers);
   if (options.uiToken !== undefined) env.CLAWDESK_UI_TOKEN = options.uiToken;

@@ -394,6 +394,40 @@ describe('RateLimiter (fake timers)', () => {
     expect(limiter.status().startsInWindow).toBe(0);
   });
 
+  it('adopts a call granted elsewhere: it holds a slot at once and spends no unit', async () => {
+    make({ perWindow: 2, maxConcurrent: 1 });
+    const end = limiter.adopt();
+    expect(limiter.status()).toMatchObject({ running: 1, startsInWindow: 0 });
+    expect(limiter.canStartNow()).toBe(false);
+    const next = track(limiter.acquire(0));
+    await settle();
+    expect(next.grant).toBeNull(); // the adopted call has the only slot
+    end();
+    end(); // a second end changes nothing
+    await settle();
+    expect(next.grant).not.toBeNull();
+    expect(limiter.status()).toMatchObject({ running: 1, startsInWindow: 1 });
+  });
+
+  it('holds a pause decided elsewhere, naming its cause, and never shortens its own', async () => {
+    make({});
+    limiter.hold(Date.now() + 2000, 'provider');
+    expect(limiter.status()).toMatchObject({
+      pausedUntil: Date.now() + 2000,
+      pauseCause: 'provider',
+    });
+    limiter.hold(Date.now() + 500, 'gateway');
+    expect(limiter.status()).toMatchObject({
+      pausedUntil: Date.now() + 2000,
+      pauseCause: 'provider',
+    });
+    const waiter = track(limiter.acquire(0));
+    await vi.advanceTimersByTimeAsync(1900);
+    expect(waiter.grant).toBeNull();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(waiter.grant).not.toBeNull();
+  });
+
   it('stop() rejects waiters, refuses new acquires and leaves no timer behind', async () => {
     make({ perWindow: 1 });
     const held = track(limiter.acquire(0));

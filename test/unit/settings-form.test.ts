@@ -19,6 +19,7 @@ const stored = (): UserSettings => ({
   gatewayUrl: 'http://127.0.0.1:18790',
   agentId: 'main',
   rateLimit: { perWindow: 40, windowMs: 60_000, maxConcurrent: 5 },
+  sharedBudget: { enabled: false, url: '', name: 'default', installName: '' },
   workerCount: 5,
   maxAttempts: 3,
   lanes: {
@@ -181,6 +182,42 @@ describe('local tools (issue 6)', () => {
     );
     expect(settings).toBeUndefined();
     expect(errors).toEqual({ toolsWorkspace: { key: 'errors.workspace' } });
+  });
+});
+
+describe('the shared budget (issue 15)', () => {
+  test('the group is sent whole, the URL as shown (its password as ***)', () => {
+    const before = stored();
+    before.sharedBudget = {
+      enabled: false,
+      url: 'redis://:***@10.0.0.2:6379',
+      name: 'default',
+      installName: '',
+    };
+    const form = { ...toForm(before), budgetEnabled: true, budgetName: ' team ' };
+    const patch = changedFields(before, readForm(form, before).settings!);
+    expect(patch).toEqual({
+      sharedBudget: {
+        enabled: true,
+        url: 'redis://:***@10.0.0.2:6379',
+        name: 'team',
+        installName: '',
+      },
+    });
+    expect(SettingsPatchSchema.safeParse(patch).success).toBe(true);
+  });
+
+  test('a URL that is not Redis, sharing without one, and a bad name land on their fields', () => {
+    const before = stored();
+    const notRedis = readForm({ ...toForm(before), budgetUrl: 'http://x:6379' }, before);
+    expect(notRedis.errors.budgetUrl).toEqual({ key: 'errors.redisUrl' });
+    const noUrl = readForm({ ...toForm(before), budgetEnabled: true }, before);
+    expect(noUrl.errors.budgetUrl).toEqual({ key: 'errors.budgetUrlNeeded' });
+    const badName = readForm({ ...toForm(before), budgetName: 'a b' }, before);
+    expect(badName.errors.budgetName).toEqual({ key: 'errors.budgetName' });
+    expect(fieldOfServerError('settings not saved: sharedBudget.url: Redis URL must')).toBe(
+      'budgetUrl',
+    );
   });
 });
 

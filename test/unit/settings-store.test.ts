@@ -16,6 +16,7 @@ const view = (patch: Partial<SettingsView> = {}): SettingsView => ({
   gatewayUrl: 'http://127.0.0.1:18790',
   agentId: 'main',
   rateLimit: { perWindow: 40, windowMs: 60_000, maxConcurrent: 5 },
+  sharedBudget: { enabled: false, url: '', name: 'default', installName: '' },
   workerCount: 5,
   maxAttempts: 3,
   lanes: {

@@ -1,4 +1,6 @@
 import type { UserSettings } from '../../shared/settings.ts';
+import { SharedBudgetSettingsSchema } from '../../shared/settings.ts';
+import { redisUrlProblem } from './budget-config.ts';
 import type { CoreSettings } from './settings.ts';
 import { DEFAULT_GATEWAY_URL, defaultSettings } from './settings.ts';
 
@@ -15,6 +17,13 @@ export interface EnvSettings {
   /** `on`: offer the agent ClawDesk's local tools (issue 6); CLAWDESK_WORKSPACE is their folder. */
   CLAWDESK_TOOLS?: string;
   CLAWDESK_WORKSPACE?: string;
+  /**
+   * Share the budget with other installs through this Redis (issue 15); may hold a password.
+   * CLAWDESK_BUDGET_NAME and CLAWDESK_INSTALL_NAME go with it.
+   */
+  CLAWDESK_REDIS_URL?: string;
+  CLAWDESK_BUDGET_NAME?: string;
+  CLAWDESK_INSTALL_NAME?: string;
 }
 
 /**
@@ -50,6 +59,7 @@ export function settingsFromEnv(
     ...defaults,
     workerCount: workers,
     rateLimit,
+    sharedBudget: sharedBudgetFromEnv(env) ?? defaults.sharedBudget,
     tools: {
       ...defaults.tools,
       enabled: env.CLAWDESK_TOOLS === 'on',
@@ -57,6 +67,24 @@ export function settingsFromEnv(
     },
     gateway: { url: baseUrlOf(parsed), token: env.CLAWDESK_GATEWAY_TOKEN ?? '', agentId },
   };
+}
+
+/** The shared budget from CLAWDESK_REDIS_URL and its companions; the URL is never echoed. */
+function sharedBudgetFromEnv(env: EnvSettings): CoreSettings['sharedBudget'] | undefined {
+  const url = env.CLAWDESK_REDIS_URL;
+  if (!url) return undefined;
+  const problem = redisUrlProblem(url);
+  if (problem) throw new Error(`CLAWDESK_REDIS_URL ${problem}`);
+  const parsed = SharedBudgetSettingsSchema.safeParse({
+    enabled: true,
+    url,
+    name: env.CLAWDESK_BUDGET_NAME || 'default',
+    installName: env.CLAWDESK_INSTALL_NAME ?? '',
+  });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = issue?.path[0] === 'name' ? 'CLAWDESK_BUDGET_NAME' : 'CLAWDESK_INSTALL_NAME';
+  throw new Error(`${name}: ${issue?.message ?? 'not valid'}`);
 }
 
 /** Users paste either the gateway root or its `/v1` address; the worker wants the root. */
@@ -101,11 +129,16 @@ export function pinnedFromEnv(
   if (env.CLAWDESK_RATE_PER_WINDOW || env.CLAWDESK_RATE_WINDOW_MS || env.CLAWDESK_MAX_CONCURRENT) {
     pinned.rateLimit = { ...settings.rateLimit };
   }
+  if (env.CLAWDESK_REDIS_URL) pinned.sharedBudget = { ...settings.sharedBudget };
   return pinned;
 }
 
 /** Variables that hold a secret: read once at start, then gone from the process environment. */
-const SECRET_VARIABLES = ['CLAWDESK_GATEWAY_TOKEN', 'CLAWDESK_UI_TOKEN'] as const;
+const SECRET_VARIABLES = [
+  'CLAWDESK_GATEWAY_TOKEN',
+  'CLAWDESK_UI_TOKEN',
+  'CLAWDESK_REDIS_URL',
+] as const;
 
 /**
  * A copy of the environment to read the settings from, and the live one without its secrets:

@@ -13,6 +13,7 @@ import { ResourceGuard } from './resource-guard.ts';
 import { Scheduler } from './scheduler.ts';
 import type { SecretStore } from './secret-store.ts';
 import type { CoreSettings } from './settings.ts';
+import { SettingsStore } from './settings-store.ts';
 import { StorageGuard } from './storage-guard.ts';
 import { TaskStore } from './task-store.ts';
 import type { SpawnWorker } from './worker-port.ts';
@@ -139,6 +140,8 @@ export function startSweeps(
 /** The core's parts, wired to one another; settings are loaded into them afterwards. */
 export interface CoreParts {
   settings: CoreSettings;
+  /** The one store of the user's settings (and of the installs last seen sharing a budget). */
+  settingsStore: SettingsStore;
   dataDir: string;
   prepareWorkspace: () => void;
   db: Db;
@@ -210,8 +213,11 @@ export function openCoreParts(
   const storage = startStorageGuard({ db, dataDir, readOnlyBecause, settings, emit, pump, log });
   const guard = startResourceGuard(options, { dataDir, events }, log, now);
   const emitTask = (taskId: string): void => late.scheduler?.emitTask(taskId);
+  const settingsStore = new SettingsStore(db, now);
   const upstream = createUpstream({
     settings,
+    dataDir,
+    settingsStore,
     store,
     storage,
     emit,
@@ -224,6 +230,7 @@ export function openCoreParts(
   late.scheduler = scheduler;
   return {
     settings,
+    settingsStore,
     dataDir,
     prepareWorkspace,
     db,

@@ -1,10 +1,13 @@
+import { resolve } from 'node:path';
 import type { TaskEvent } from '../../shared/ipc-contract.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { GatewayHealth } from './gateway-health.ts';
 import type { HealthProbe } from './gateway-health.ts';
 import { failOverdueForGateway } from './gateway-waits.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import { installIdentity } from './budget-config.ts';
+import { BudgetSwitch } from './budget-switch.ts';
 import type { CoreSettings } from './settings.ts';
+import type { SettingsStore } from './settings-store.ts';
 import type { StorageGuard } from './storage-guard.ts';
 import type { TaskStore } from './task-store.ts';
 import { UpstreamGate } from './upstream-gate.ts';
@@ -14,13 +17,18 @@ import { UpstreamGate } from './upstream-gate.ts';
  * breaker and the gateway's health, behind the gate the scheduler asks for a slot.
  */
 export interface Upstream {
-  limiter: RateLimiter;
+  /** Local, or shared with the user's other installs through Redis (issue 15). */
+  limiter: BudgetSwitch;
   gate: UpstreamGate;
   health: GatewayHealth;
 }
 
 export interface UpstreamDeps {
   settings: CoreSettings;
+  /** The data folder: part of this install's identity in a shared budget. */
+  dataDir: string;
+  /** Keeps how many installs shared the budget when Redis was last reached. */
+  settingsStore: SettingsStore;
   store: TaskStore;
   storage: StorageGuard;
   emit: (event: TaskEvent) => void;
@@ -49,9 +57,16 @@ function throttle(ms: number, fn: () => void): () => void {
 }
 
 export function createUpstream(deps: UpstreamDeps): Upstream {
-  const { settings, log } = deps;
-  const limiter = new RateLimiter(settings.rateLimit, {
-    providerPauseMs: settings.providerPauseMs,
+  const { settings, log, settingsStore, storage } = deps;
+  // Shared through Redis once the saved settings (or the environment) say so (issue 15).
+  const limiter = new BudgetSwitch({
+    settings: settings.rateLimit,
+    limiter: { providerPauseMs: settings.providerPauseMs },
+    sharing: { ...settings.sharedBudget, enabled: false },
+    install: installIdentity(resolve(deps.dataDir)),
+    lastSeenInstalls: settingsStore.lastSeenInstalls(),
+    rememberInstalls: (count) => storage.attempt(() => settingsStore.rememberInstalls(count)),
+    log,
   });
   const breaker = new CircuitBreaker(settings.breaker);
   // A unit back in the window or a slot freed may let a task start: look at once (coalesced).

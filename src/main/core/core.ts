@@ -8,7 +8,6 @@ import type { SecretStore } from './secret-store.ts';
 import { memorySecrets } from './secret-store.ts';
 import type { SettingsDeps } from './settings-handlers.ts';
 import { loadSettings } from './settings-handlers.ts';
-import { SettingsStore } from './settings-store.ts';
 import { guardWrites } from './storage-guard.ts';
 
 export type { CoreOptions } from './core-parts.ts';
@@ -21,15 +20,11 @@ export interface ClawDeskCore {
   close(): Promise<void>;
 }
 /** Where the user's settings are kept, and what a change of them reaches. */
-function settingsDepsOf(
-  core: CoreParts,
-  secrets: SecretStore | undefined,
-  now: () => number,
-): SettingsDeps {
+function settingsDepsOf(core: CoreParts, secrets: SecretStore | undefined): SettingsDeps {
   const { settings, upstream } = core;
   return {
     settings,
-    store: new SettingsStore(core.db, now),
+    store: core.settingsStore,
     secrets: secrets ?? memorySecrets(settings.gateway.token || null),
     limiter: upstream.limiter,
     emit: core.events.emit,
@@ -56,8 +51,9 @@ function coreHandle(
     onEvent: core.events.onEvent,
     close() {
       clearInterval(sweepTimer);
-      closing ??= core.scheduler.stop().finally(() => {
+      closing ??= core.scheduler.stop().finally(async () => {
         core.upstream.gate.stop();
+        await core.upstream.limiter.closed(); // the shared budget's goodbye, a second at most
         core.guard.stop();
         core.storage.stop();
         core.db.close();
@@ -76,7 +72,7 @@ export function createCore(options: CoreOptions): ClawDeskCore {
   const now = options.now ?? Date.now;
   const core = openCoreParts(options, log, now);
   const { settings, store, scheduler, storage } = core;
-  const settingsDeps = settingsDepsOf(core, options.secrets, now);
+  const settingsDeps = settingsDepsOf(core, options.secrets);
   loadSettings(settingsDeps, options.pinned);
   core.prepareWorkspace();
   core.upstream.limiter.restoreSpent(

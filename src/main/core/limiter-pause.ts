@@ -11,6 +11,21 @@ export interface PausePolicy {
   providerPauseMs: number;
 }
 
+/** The pause policy from a limiter's options, with the defaults. */
+export function pausePolicy(o: {
+  random?: () => number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  providerPauseMs?: number;
+}): PausePolicy {
+  return {
+    random: o.random ?? Math.random,
+    backoffBaseMs: o.backoffBaseMs ?? 1000,
+    backoffCapMs: o.backoffCapMs ?? 60_000,
+    providerPauseMs: o.providerPauseMs ?? 60_000,
+  };
+}
+
 /**
  * The whole budget's pause after a 429: nobody starts until it ends. `onStart` and `onEnd`
  * let the limiter close and reopen its reservoir; waiters are woken when it ends.
@@ -54,6 +69,13 @@ export class LimiterPause {
     else if (!sameBurst) {
       this.extend(now + retryDelayMs(n, policy.random, policy.backoffBaseMs, policy.backoffCapMs));
     }
+  }
+
+  /** A pause decided elsewhere (the shared budget's): nobody starts here before `until`. */
+  hold(until: number, cause: 'provider' | 'gateway'): void {
+    this.extend(until);
+    // The provider's own limit is worth naming whichever pause is longer.
+    if (this.until !== null && (this.until === until || cause === 'provider')) this.cause = cause;
   }
 
   stop(): void {

@@ -1,4 +1,7 @@
+import type { SharedBudgetStatus } from '../../shared/upstream.ts';
 import type { CallOutcome } from '../../shared/worker-protocol.ts';
+
+export type { BudgetInstall, SharedBudgetStatus } from '../../shared/upstream.ts';
 
 /** The limiter's settings and the shapes it hands out; the limiter is in rate-limiter.ts. */
 export interface RateLimitSettings {
@@ -54,6 +57,23 @@ export interface RateLimiterStatus {
   pausedUntil: number | null;
   /** `provider`: the model provider's limit after OpenClaw's retries; null when not paused. */
   pauseCause: 'provider' | 'gateway' | null;
+  /** Set when the budget is shared with other installs through Redis (issue 15). */
+  shared?: SharedBudgetStatus;
+}
+
+/**
+ * The upstream budget as the gate, the core and the settings use it: the local limiter
+ * (rate-limiter.ts) or the one shared through Redis with its local fallback (budget-switch.ts).
+ */
+export interface Limiter {
+  acquire(priority: number, signal?: AbortSignal): Promise<Grant>;
+  canStartNow(pending?: number): boolean;
+  status(): RateLimiterStatus;
+  etaMs(position: number): number;
+  onChange(listener: () => void): () => void;
+  restoreSpent(startTimes: readonly number[]): void;
+  updateSettings(patch: Partial<RateLimitSettings>): void;
+  stop(): void;
 }
 
 export function checkSettings(s: RateLimitSettings): RateLimitSettings {

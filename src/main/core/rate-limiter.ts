@@ -2,12 +2,13 @@ import Bottleneck from 'bottleneck';
 import type { CallOutcome } from '../../shared/worker-protocol.ts';
 import type {
   Grant,
+  Limiter,
   RateLimiterOptions,
   RateLimiterStatus,
   RateLimitSettings,
 } from './rate-limit-types.ts';
 import { checkSettings, DEFAULT_RATE_LIMIT } from './rate-limit-types.ts';
-import { LimiterPause, type PausePolicy } from './limiter-pause.ts';
+import { LimiterPause, pausePolicy, type PausePolicy } from './limiter-pause.ts';
 import { etaMs, SpentUnits } from './sliding-window.ts';
 
 /** Taken from the reservoir while paused, so no unit coming back can let a job through. */
@@ -24,7 +25,7 @@ const bottleneckPriority = (p: number) => Math.min(9, Math.max(0, Math.round(p) 
  * `incrementReservoir(1)` exactly `windowMs` after the call that spent it started. Every change
  * to the reservoir is relative, so it never races Bottleneck's asynchronous bookkeeping.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private settings: RateLimitSettings;
   /** How long a 429 pauses everyone (see LimiterPause). */
   private readonly policy: PausePolicy;
@@ -48,12 +49,7 @@ export class RateLimiter {
 
   constructor(settings: RateLimitSettings = DEFAULT_RATE_LIMIT, options: RateLimiterOptions = {}) {
     this.settings = checkSettings({ ...settings });
-    this.policy = {
-      random: options.random ?? Math.random,
-      backoffBaseMs: options.backoffBaseMs ?? 1000,
-      backoffCapMs: options.backoffCapMs ?? 60_000,
-      providerPauseMs: options.providerPauseMs ?? 60_000,
-    };
+    this.policy = pausePolicy(options);
     this.startLogSize = options.startLogSize ?? 1000;
     this.bottleneck = new Bottleneck({
       maxConcurrent: this.settings.maxConcurrent,
@@ -184,6 +180,46 @@ export class RateLimiter {
     }
     if (after.windowMs !== before.windowMs) this.returnUnits();
     this.changed();
+  }
+
+  /**
+   * A call granted elsewhere (the shared budget, before Redis went away) runs on: it holds one
+   * of the slots here until the returned function is called, and spends no unit here (its
+   * start is among the restored ones already). Adopted calls take the first free slots.
+   */
+  adopt(): () => void {
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    if (this.stopped) return end;
+    // It runs already: counted at once, while its Bottleneck job waits for a slot to hold.
+    this.running++;
+    let over = false;
+    const finish = () => {
+      if (over) return;
+      over = true;
+      this.running--;
+      end();
+      this.changed();
+    };
+    const job = async (): Promise<void> => {
+      void this.bottleneck.incrementReservoir(1); // Bottleneck took a unit: give it back
+      this.held.add(finish);
+      await ended;
+      this.held.delete(finish);
+    };
+    this.bottleneck.schedule({ priority: 0 }, job).catch(() => {});
+    this.changed();
+    return finish;
+  }
+
+  /** A pause decided elsewhere (the shared budget's, when Redis went away) holds here too. */
+  hold(until: number, cause: 'provider' | 'gateway'): void {
+    if (!this.stopped) this.pause.hold(until, cause);
+  }
+
+  /** An adopted call ended: its 429, if any, pauses this budget as its own would. */
+  noteOutcome(outcome: CallOutcome, startedAt: number): void {
+    if (!this.stopped) this.pause.onOutcome(outcome, startedAt, this.policy);
   }
 
   /** Clears every timer so the process can exit; waiting acquires reject, grants are void. */

@@ -1,12 +1,14 @@
 import type { SettingsView, UserSettings } from '../../shared/settings.ts';
 import { UserSettingsSchema } from '../../shared/settings.ts';
 import { policiesFor } from '../../shared/worker-protocol.ts';
+import { redactRedisUrl } from './budget-config.ts';
 import { SqlStore } from './database.ts';
 import type { SecretStore } from './secret-store.ts';
 import type { CoreSettings } from './settings.ts';
 
 const DAY = 24 * 3_600_000;
 const KEY = 'user';
+const PEERS = 'shared-budget-installs';
 
 /** The user-facing settings read off the live core settings. */
 export function toUserSettings(s: CoreSettings): UserSettings {
@@ -18,6 +20,7 @@ export function toUserSettings(s: CoreSettings): UserSettings {
     gatewayUrl: s.gateway.url,
     agentId: s.gateway.agentId,
     rateLimit: { ...s.rateLimit },
+    sharedBudget: { ...s.sharedBudget },
     workerCount: s.workerCount,
     maxAttempts: s.maxAttempts,
     lanes: { interactive: lane('interactive'), short: lane('short'), long: lane('long') },
@@ -42,6 +45,7 @@ export function toUserSettings(s: CoreSettings): UserSettings {
 export function applyUserSettings(target: CoreSettings, u: UserSettings): void {
   target.gateway = { ...target.gateway, url: u.gatewayUrl.replace(/\/+$/, ''), agentId: u.agentId };
   target.rateLimit = { ...u.rateLimit };
+  target.sharedBudget = { ...u.sharedBudget };
   target.workerCount = u.workerCount;
   target.maxAttempts = u.maxAttempts;
   for (const lane of ['interactive', 'short', 'long'] as const) {
@@ -64,9 +68,12 @@ export function applyUserSettings(target: CoreSettings, u: UserSettings): void {
   };
 }
 
+/** What the settings page gets: the Redis URL's password shows as `***` (it is a secret). */
 export function settingsView(s: CoreSettings, secrets: SecretStore): SettingsView {
+  const user = toUserSettings(s);
   return {
-    ...toUserSettings(s),
+    ...user,
+    sharedBudget: { ...user.sharedBudget, url: redactRedisUrl(user.sharedBudget.url) },
     tokenSet: Boolean(secrets.get()),
     tokenStorage: secrets.kind,
     toolSandbox: { ...s.tools.sandbox },
@@ -88,10 +95,26 @@ export class SettingsStore extends SqlStore {
     }
   }
 
+  /** How many installs shared the budget when Redis was last reached (issue 15). */
+  lastSeenInstalls(): number | undefined {
+    const row = this.prepare('SELECT value_json FROM settings WHERE key = ?').get(PEERS) as
+      { value_json: string } | undefined;
+    const count = row ? Number(JSON.parse(row.value_json)) : Number.NaN;
+    return Number.isInteger(count) && count >= 1 ? count : undefined;
+  }
+
+  rememberInstalls(count: number): void {
+    this.put(PEERS, JSON.stringify(count));
+  }
+
   save(settings: UserSettings): void {
+    this.put(KEY, JSON.stringify(settings));
+  }
+
+  private put(key: string, json: string): void {
     this.prepare(
       `INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`,
-    ).run(KEY, JSON.stringify(settings), this.now());
+    ).run(key, json, this.now());
   }
 }

@@ -1,5 +1,5 @@
-import type { Language, ToolNetwork } from '../../shared/settings.ts';
-import { NO_TOOL_NETWORK } from '../../shared/settings.ts';
+import type { Language, SharedBudgetSettings, ToolNetwork } from '../../shared/settings.ts';
+import { DEFAULT_SHARED_BUDGET, NO_TOOL_NETWORK } from '../../shared/settings.ts';
 import type { Lane } from '../../shared/task.ts';
 import type { GatewayConfig, JobTimeouts } from '../../shared/worker-protocol.ts';
 import type { CircuitBreakerSettings } from './circuit-breaker.ts';
@@ -48,6 +48,8 @@ export interface CoreSettings {
   abortGraceMs: number;
   /** The upstream provider's limits, shared by every worker. */
   rateLimit: RateLimitSettings;
+  /** The same limits shared with other installs through Redis (issue 15); off by default. */
+  sharedBudget: SharedBudgetSettings;
   breaker: CircuitBreakerSettings;
   /** After the gateway refused the token, one probe per this period until it is fixed. */
   authRetryMs: number;
@@ -118,6 +120,7 @@ export function defaultSettings(overrides: Partial<CoreSettings> = {}): CoreSett
     workerMemoryLimitBytes: 512 * 1024 * 1024,
     abortGraceMs: 5_000,
     rateLimit: { ...DEFAULT_RATE_LIMIT },
+    sharedBudget: { ...DEFAULT_SHARED_BUDGET },
     breaker: { ...DEFAULT_BREAKER },
     authRetryMs: MINUTE,
     storageProbeMs: 5_000,

@@ -3,7 +3,7 @@ import type { CallOutcome } from '../../shared/worker-protocol.ts';
 import type { Grant, UpstreamBudget } from './call-grants.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { GatewayHealth } from './gateway-health.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { Limiter } from './rate-limit-types.ts';
 
 /** While the breaker holds, runs that already have a worker look again this often. */
 const BREAKER_POLL_MS = 250;
@@ -15,7 +15,7 @@ const BREAKER_POLL_MS = 250;
  * (refused: dispatch stops, one probe per `authRetryMs`, tasks wait).
  */
 export class UpstreamGate implements UpstreamBudget {
-  private readonly limiter: RateLimiter;
+  private readonly limiter: Limiter;
   private readonly breaker: CircuitBreaker;
   private readonly health: GatewayHealth;
   private readonly authRetryMs: number;
@@ -23,7 +23,7 @@ export class UpstreamGate implements UpstreamBudget {
   private readonly changed: () => void;
 
   constructor(
-    parts: { limiter: RateLimiter; breaker: CircuitBreaker; health: GatewayHealth },
+    parts: { limiter: Limiter; breaker: CircuitBreaker; health: GatewayHealth },
     authRetryMs: number,
     onChange: () => void,
   ) {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { UpstreamStatus } from '../../../shared/upstream.ts';
 import { useChat } from '../store/context.tsx';
 import { useBefore } from '../use-before.ts';
-import { clockTime, limiterParts, pauseText } from './task-status.ts';
+import { budgetText, clockTime, limiterParts, pauseText } from './task-status.ts';
 
 function BreakerLine({ breaker }: { breaker: UpstreamStatus['breaker'] }) {
   const { t } = useTranslation('chat');
@@ -18,6 +18,23 @@ function BreakerLine({ breaker }: { breaker: UpstreamStatus['breaker'] }) {
     <div className="limits-warn" data-testid="circuit">
       {text}
       {t('limits.failures', { count: breaker.consecutiveFailures })}
+    </div>
+  );
+}
+
+/** Shared with other installs through Redis (issue 15): with whom, or the local share. */
+function BudgetLine({ limiter }: { limiter: UpstreamStatus['limiter'] }) {
+  const { t } = useTranslation('chat');
+  const text = budgetText(limiter, t);
+  if (text === null) return null;
+  const state = limiter.shared?.state;
+  return (
+    <div
+      className={state === 'offline' ? 'limits-warn' : undefined}
+      data-testid="shared-budget"
+      data-state={state}
+    >
+      {text}
     </div>
   );
 }
@@ -57,6 +74,7 @@ export function LimiterStrip() {
           {pauseText(limiter, t)}
         </div>
       )}
+      <BudgetLine limiter={limiter} />
       <BreakerLine breaker={breaker} />
     </div>
   );

@@ -159,3 +159,22 @@ export function limiterParts(limiter: UpstreamStatus['limiter'], t = englishChat
 
 export const limiterLine = (limiter: UpstreamStatus['limiter'], t = englishChat): string =>
   limiterParts(limiter, t).join(' · ');
+
+/**
+ * The budget shared through Redis in one line (issue 15): "Shared budget “home” across 3
+ * installs", or, while Redis is away, "Shared budget offline — local share 13/min". Null when
+ * the budget is not shared.
+ */
+export function budgetText(limiter: UpstreamStatus['limiter'], t = englishChat): string | null {
+  const shared = limiter.shared;
+  if (!shared) return null;
+  const name = shared.budget;
+  if (shared.state === 'connecting') return t('words:budget.connecting', { name });
+  if (shared.state === 'shared') {
+    return t('words:budget.shared', { name, count: shared.installs.length });
+  }
+  const perWindow = shared.share?.perWindow ?? limiter.perWindow;
+  const head = t('words:budget.offline', { share: rateWords(perWindow, limiter.windowMs, t) });
+  if (shared.reason === null) return head;
+  return `${head} (${t('words:budget.offlineDetail', { reason: shared.reason })})`;
+}

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { gatewayDownText, pauseText } from '../components/task-status.ts';
 import { duration } from './format.ts';
 import { LimiterChart } from './LimiterChart.tsx';
+import { SharedBudgetList } from './SharedBudgetList.tsx';
 import { useBefore } from '../use-before.ts';
 import { useMonitor } from './use-monitor.ts';
 
@@ -50,6 +51,7 @@ export function LimiterPanel() {
           {pauseText(limiter, chatT)}
         </p>
       )}
+      <SharedBudgetList limiter={limiter} />
     </section>
   );
 }

@@ -14,6 +14,7 @@ import {
 } from './SettingsSections.tsx';
 import { useSettings } from './settings-connection.ts';
 import { ToolsSection } from './ToolsSection.tsx';
+import { BudgetSection } from './BudgetSection.tsx';
 import { useSettingsForm, type Status } from './use-settings-form.ts';
 import './settings.css';
 
@@ -133,6 +134,7 @@ function SettingsForm({ settings }: { settings: StoredSettings }) {
       <div className="settings-scroll" ref={scroller} onScroll={onScroll}>
         <ConnectionSection form={form} settings={settings} />
         <LimitSections form={form} />
+        <BudgetSection form={form} />
         <NotificationsSection form={form} />
         <ToolsSection form={form} sandbox={settings.toolSandbox} />
         <AppearanceSection form={form} />

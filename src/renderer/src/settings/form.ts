@@ -84,6 +84,11 @@ export type FormValues = Record<NumberKey, string> & {
   toolPolicies: Record<ToolName, ToolPolicy>;
   /** Which exec tools may use the network inside the sandbox. */
   toolNetwork: ToolNetwork;
+  /** Settings → Budget (issue 15); the URL as shown, its password as `***`. */
+  budgetEnabled: boolean;
+  budgetUrl: string;
+  budgetName: string;
+  budgetInstallName: string;
 };
 export type FieldKey = keyof FormValues | 'token';
 
@@ -127,6 +132,10 @@ export function toForm(settings: UserSettings): FormValues {
       TOOL_NAMES.map((name) => [name, settings.tools.policies[name] ?? TOOL_DEFAULTS[name]]),
     ) as Record<ToolName, ToolPolicy>,
     toolNetwork: { ...settings.tools.network },
+    budgetEnabled: settings.sharedBudget.enabled,
+    budgetUrl: settings.sharedBudget.url,
+    budgetName: settings.sharedBudget.name,
+    budgetInstallName: settings.sharedBudget.installName,
   };
 }
 
@@ -161,10 +170,23 @@ function fieldOfPath(path: readonly PropertyKey[]): FieldKey | undefined {
   if (joined === 'tools.workspace') return 'toolsWorkspace';
   if (joined === 'tools.policies' || joined.startsWith('tools.policies.')) return 'toolPolicies';
   if (joined.startsWith('tools.network')) return 'toolNetwork';
+  const budget = BUDGET_FIELDS[joined];
+  if (budget) return budget;
   return NUMBER_KEYS.find((key) => NUMBER_FIELDS[key].path.join('.') === joined);
 }
 
+const BUDGET_FIELDS: Record<string, FieldKey> = {
+  'sharedBudget.enabled': 'budgetEnabled',
+  'sharedBudget.url': 'budgetUrl',
+  'sharedBudget.name': 'budgetName',
+  'sharedBudget.installName': 'budgetInstallName',
+};
+
 function errorFor(field: FieldKey, issue: z.core.$ZodIssue): FieldError {
+  if (field === 'budgetUrl') {
+    return { key: /needed/.test(issue.message) ? 'errors.budgetUrlNeeded' : 'errors.redisUrl' };
+  }
+  if (field === 'budgetName') return { key: 'errors.budgetName' };
   if (field === 'gatewayUrl') {
     return { key: issue.code === 'custom' ? 'errors.urlScheme' : 'errors.url' };
   }
@@ -213,6 +235,12 @@ export function readForm(values: FormValues, initial: UserSettings): Checked {
     workspace: values.toolsWorkspace.trim(),
     policies,
     network: { ...values.toolNetwork },
+  };
+  draft.sharedBudget = {
+    enabled: values.budgetEnabled,
+    url: values.budgetUrl.trim(),
+    name: values.budgetName.trim(),
+    installName: values.budgetInstallName.trim(),
   };
 
   const parsed = UserSettingsSchema.safeParse(draft);

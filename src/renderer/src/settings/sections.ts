@@ -8,6 +8,7 @@ export const SECTIONS: readonly SettingsSection[] = [
   'waits',
   'retention',
   'guard',
+  'budget',
   'notifications',
   'tools',
   'appearance',
@@ -19,6 +20,7 @@ export function sectionOf(field: FieldKey): SettingsSection {
   if (field.endsWith('Total') || field.endsWith('Stall')) return 'timeouts';
   if (field.startsWith('wait')) return 'waits';
   if (field.startsWith('guard')) return 'guard';
+  if (field.startsWith('budget')) return 'budget';
   if (field === 'retentionDays' || field === 'cacheEnabled' || field === 'cacheTtlMinutes') {
     return 'retention';
   }

@@ -6,6 +6,7 @@ export type View = 'chat' | 'tasks' | 'settings';
 export type SettingsSection =
   | 'connection'
   | 'limits'
+  | 'budget'
   | 'timeouts'
   | 'waits'
   | 'retention'
