@@ -33,7 +33,9 @@ export function seedDatabase(path: string): Seed {
   const counts = new Array<number>(CONVERSATIONS).fill(0);
   const states: Record<string, number> = {};
   const output = LOREM.repeat(9).slice(0, 1024);
-  const addConv = db.prepare('INSERT INTO conversations VALUES (?, ?, ?, ?, ?)');
+  const addConv = db.prepare(
+    'INSERT INTO conversations (id, title, session_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const addTask = db.prepare(
     `INSERT INTO tasks (id, conversation_id, lane, priority, state, prompt, agent_id, session_key,
        attempts, max_attempts, output, usage_json, finish_reason, error_code, error_message,

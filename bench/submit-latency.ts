@@ -59,7 +59,9 @@ export async function submitLatency(): Promise<SectionReport> {
     closers.push(async () => void bareDb.close());
     const convId = 'bench-conversation';
     bareDb
-      .prepare('INSERT INTO conversations VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO conversations (id, title, session_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(convId, 'bench', `clawdesk:${convId}`, Date.now(), Date.now());
     const insert = bareDb.prepare(
       `INSERT INTO tasks (id, conversation_id, lane, priority, state, prompt, agent_id,
@@ -124,8 +126,10 @@ export async function submitLatency(): Promise<SectionReport> {
     const coldStart = performance.now();
     const opened = await client.call('chat.send', { text: message(-1) });
     const bridgeConvId = (opened as { conversation: { id: string } }).conversation.id;
-    for (let i = 1; i <= headlessSettings.workerCount; i++) {
-      await client.call('chat.send', { conversationId: bridgeConvId, text: message(-1 - i) });
+    // One conversation each: OpenClaw runs one turn per session, so only separate
+    // conversations occupy every worker at once (issue 12).
+    for (let i = 1; i < headlessSettings.workerCount; i++) {
+      await client.call('chat.send', { text: message(-1 - i) });
     }
     await waitFor(
       'every headless worker running a task',

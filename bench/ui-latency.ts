@@ -176,14 +176,21 @@ export async function uiLatency(): Promise<SectionReport> {
 
     const t0 = performance.now();
     await bridge.call('tasks.resumeAll', {});
-    const first = (await bridge.call('chat.send', { text: 'background 0', lane: 'long' })) as {
-      conversation: { id: string };
-    };
-    const conversationId = first.conversation.id;
+    // OpenClaw runs one turn per session (issue 12): the tasks go round-robin into one
+    // conversation per worker, so every worker streams while the page takes all their events.
+    const conversations: string[] = [];
+    for (let w = 0; w < WORKERS; w++) {
+      const sent = (await bridge.call('chat.send', { text: `background ${w}`, lane: 'long' })) as {
+        conversation: { id: string };
+      };
+      conversations.push(sent.conversation.id);
+    }
     await Promise.all(
-      Array.from({ length: TASKS - 1 }, (_, i) =>
-        bridge.call('chat.send', { conversationId, text: `background ${i + 1}`, lane: 'long' }),
-      ),
+      Array.from({ length: TASKS - WORKERS }, (_, i) => {
+        const n = i + WORKERS;
+        const conversationId = conversations[n % WORKERS];
+        return bridge.call('chat.send', { conversationId, text: `background ${n}`, lane: 'long' });
+      }),
     );
     const submitMs = performance.now() - t0;
     const deadline = performance.now() + 15_000;
@@ -193,7 +200,7 @@ export async function uiLatency(): Promise<SectionReport> {
     rows.push(measured('streaming: type in a new chat', await typing(page)));
     await scrollMonitor('streaming: scroll the monitor');
 
-    // The conversation holding all 1000 tasks on screen, still streaming.
+    // One of those conversations (a fifth of the tasks) on screen, still streaming.
     await page
       .getByRole('navigation', { name: 'Conversations' })
       .getByRole('button', { name: /background 0/ })
@@ -225,7 +232,7 @@ export async function uiLatency(): Promise<SectionReport> {
         'scrolling rows: frame intervals (rAF to rAF) while wheeling, so 16.7 is a perfect 60 fps (ready and next frame do not apply)',
         "target (issue 5): typing P95 under 16 ms and no long tasks; the summary checks it on the app's own work (ready), since keydown → frame cannot go under one frame at P95 even with no app (control row)",
         'long tasks: PerformanceObserver "longtask" entries (> 50 ms) during the scenario; target none',
-        `database seeded with ${SEEDED.toLocaleString('en')} tasks (${fmt(seed.buildMs)} ms), held paused for the idle row, then resumed with ${TASKS} new ones (lane long, one conversation, submitted over the bridge in ${fmt(submitMs)} ms)`,
+        `database seeded with ${SEEDED.toLocaleString('en')} tasks (${fmt(seed.buildMs)} ms), held paused for the idle row, then resumed with ${TASKS} new ones (lane long, round-robin over ${WORKERS} conversations since OpenClaw runs one turn per session, submitted over the bridge in ${fmt(submitMs)} ms)`,
         `server: ${WORKERS} workers (one task each), max 64 concurrent, 100000 per window; gateway: ${REPLY_WORDS}-word replies, a chunk every ${CHUNK_DELAY_MS} ms; ${KEYSTROKES} keys or ${WHEEL_STEPS} wheel steps ${KEY_DELAY_MS} ms apart`,
         'server, workers, gateway and browser share this machine: a busy server steals CPU from the page',
       ],
