@@ -47,6 +47,11 @@ export interface FakeGatewayOptions {
   };
   /** The real gateway's session behaviour (see the header); true = all of it. */
   openclaw?: boolean | Partial<OpenClawBehaviour>;
+  /**
+   * Channels (Telegram, Discord…) OpenClaw finds unhealthy: its `/readyz` then answers 503
+   * `{"ready":false}` for good, while chat and `/startupz` work.
+   */
+  failingChannels?: string[];
 }
 
 export interface FakeGateway {
@@ -57,7 +62,7 @@ export interface FakeGateway {
   readonly token: string;
   /** Every request, in arrival order, whatever its answer (health checks apart). */
   readonly requests: RecordedRequest[];
-  /** GET /health and /readyz answered (not in `requests`): how many, and when. */
+  /** GET /health, /readyz and /startupz answered (not in `requests`): how many, and when. */
   readonly healthChecks: { count: number; at: number[] };
   /** Chat completion requests being answered right now, and the most seen at once. */
   readonly stats: { inFlight: number; maxInFlight: number; limited: number };

@@ -15,7 +15,8 @@
  * `firstChunkDelayMs`), the same marker the real-gateway suite's fake provider reads.
  *
  * Like the real OpenClaw (2026.9.6, measured by test/openclaw, docs/openclaw-behaviour.md):
- * - Always: `GET /health` `{"ok":true,"status":"live"}` and `GET /readyz` without a token; a
+ * - Always: `GET /health` `{"ok":true,"status":"live"}`, and `GET /startupz` / `GET /readyz`
+ *   (503 while starting or draining; `/readyz` also while `failingChannels`) without a token; a
  *   transcript per session key, read with `chat.history` over the gateway WebSocket on the same
  *   port (`@openclaw/gateway-client`, operator + token; a wrong token is AUTH_TOKEN_MISMATCH);
  *   `crash()`, `stopGracefully()`, `start()` and `restart()` on the same port.
@@ -81,7 +82,7 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 function isHealthCheck(record: RecordedRequest): boolean {
   const path = record.path.split('?')[0];
-  return record.method === 'GET' && (path === '/health' || path === '/readyz');
+  return record.method === 'GET' && ['/health', '/readyz', '/startupz'].includes(path ?? '');
 }
 
 function behaviourOf(openclaw: FakeGatewayOptions['openclaw']): OpenClawBehaviour {
@@ -168,13 +169,27 @@ class FakeGatewayServer {
     this.book.recover(behaviour.recoveryTiming, reply, this.listener.closing);
   }
 
+  /** OpenClaw's readiness and startup probes; details only for an authenticated caller. */
+  private probeAnswer(path: string, res: ServerResponse): void {
+    const { phase } = this.listener;
+    const started = phase === 'up';
+    if (path === '/startupz') {
+      const status = started ? 'started' : phase === 'draining' ? 'draining' : 'starting';
+      return sendJson(res, started ? 200 : 503, { ok: started, status }, NO_STORE);
+    }
+    const failing = started
+      ? (this.options.failingChannels ?? [])
+      : [phase === 'draining' ? 'gateway-draining' : 'startup-sidecars'];
+    const ready = failing.length === 0;
+    sendJson(res, ready ? 200 : 503, { ready, failing }, NO_STORE);
+  }
+
   private route(record: RecordedRequest, res: ServerResponse): void {
     const path = record.path.split('?')[0];
     const get = record.method === 'GET';
     if (get && path === '/health')
       return sendJson(res, 200, { ok: true, status: 'live' }, NO_STORE);
-    if (get && path === '/readyz')
-      return sendJson(res, 200, { ready: true, failing: [] }, NO_STORE);
+    if (get && (path === '/readyz' || path === '/startupz')) return this.probeAnswer(path, res);
     if (this.listener.phase !== 'up') return sendUnavailable(res);
     if (record.headers.authorization !== `Bearer ${this.token}`) {
       return sendJson(res, 401, { error: { message: 'Unauthorized', type: 'unauthorized' } });

@@ -24,9 +24,13 @@ describe('ClawDesk against an OpenClaw-like gateway', () => {
     await gateway.close();
   });
 
-  async function start(settings: Parameters<typeof startWorkerCore>[2] = {}) {
+  async function start(
+    settings: Parameters<typeof startWorkerCore>[2] = {},
+    failingChannels?: string[],
+  ) {
     gateway = await startFakeGateway({
       chunkDelayMs: 5,
+      failingChannels,
       openclaw: { turns: 'refuse', recoveryTiming: { pendingMs: 200, answerMs: 800 } },
     });
     const started = startWorkerCore(join(dir.path, `${Date.now()}.sqlite`), gateway, {
@@ -73,15 +77,16 @@ describe('ClawDesk against an OpenClaw-like gateway', () => {
     expect(gateway.chatRequests()).toHaveLength(1);
   });
 
-  it('waits out a graceful stop (503 while draining, then refused) and goes on after the start', async () => {
-    await start();
+  // A Telegram channel that is down makes OpenClaw's /readyz 503 for good: not a reason to wait.
+  it('waits out a graceful stop (503 while draining, then refused, then starting) and goes on after the start', async () => {
+    await start({}, ['telegram']);
     const running = await sendOk(core!, 'running while it stops [[delay:800]]');
     await until('the turn to run', () => gateway.stats.inFlight > 0);
     const stopping = gateway.stopGracefully();
     const queued = await sendOk(core!, 'sent while it drains');
     await stopping;
     await until('ClawDesk to see it away', async () => (await status()).gateway.state === 'down');
-    await gateway.start();
+    await gateway.start({ startingMs: 500 });
     const tasks = await allFinished(core!, [running.conversation.id, queued.conversation.id]);
     expect(tasks.map((t) => [t.prompt, t.state, t.failures])).toEqual([
       ['running while it stops [[delay:800]]', 'succeeded', 0],

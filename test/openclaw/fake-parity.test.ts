@@ -74,6 +74,15 @@ describe.each(['fake', 'real'] as const)('the %s gateway', (name) => {
     expect(streamedText(b)).toMatch(/you said "second"$/);
   });
 
+  it('says it has started on /startupz, without a token', async () => {
+    const t = targets[name]();
+    const startup = await httpGet(`${t.url}/startupz`);
+    expect([startup.status, JSON.parse(startup.body)]).toEqual([
+      200,
+      expect.objectContaining({ ok: true, status: 'started' }),
+    ]);
+  });
+
   it('answers chat.history for an unknown session, and refuses a wrong token by name', async () => {
     const t = targets[name]();
     const unknown = await readHistory(t, freshSession('p-never'));
@@ -96,6 +105,8 @@ describe.each(['fake', 'real'] as const)('the %s gateway', (name) => {
     const refused = await chatCall({ ...t, sessionKey: freshSession('p-new'), text: 'new' });
     const models = await httpGet(`${t.url}/v1/models`, t.token);
     const health = await httpGet(`${t.url}/health`);
+    const startup = await httpGet(`${t.url}/startupz`);
+    const ready = await httpGet(`${t.url}/readyz`);
     const history = await operator.history(session).catch((e: ConnectError) => e);
     const upgrade = await connectOperator(t.wsUrl, t.token).catch((e: ConnectError) => e);
     await operator.close();
@@ -109,6 +120,15 @@ describe.each(['fake', 'real'] as const)('the %s gateway', (name) => {
     expect(refused.headers?.['retry-after']).toBe('1');
     expect(models.status).toBe(503);
     expect(health.status).toBe(200);
+    // ClawDesk's health probe: "draining" on /startupz, as on /readyz.
+    expect([startup.status, JSON.parse(startup.body)]).toEqual([
+      503,
+      expect.objectContaining({ ok: false, status: 'draining' }),
+    ]);
+    expect([ready.status, JSON.parse(ready.body)]).toEqual([
+      503,
+      expect.objectContaining({ ready: false, failing: ['gateway-draining'] }),
+    ]);
     expect(history).toMatchObject({
       code: 'UNAVAILABLE',
       details: { method: 'chat.history', reason: 'gateway-restarting' },

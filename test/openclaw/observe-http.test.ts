@@ -69,16 +69,18 @@ describe('a streamed turn', () => {
     });
   });
 
-  it('answers /health and /readyz without a token, and refuses a wrong one', async () => {
+  it('answers /health, /readyz and /startupz without a token, and refuses a wrong one', async () => {
     const { gateway } = env;
     const health = await httpGet(`${gateway.url}/health`);
     const ready = await httpGet(`${gateway.url}/readyz`);
+    const startup = await httpGet(`${gateway.url}/startupz`);
     const models = await httpGet(`${gateway.url}/v1/models`, 'wrong-token');
     const chat = await chatCall({ url: gateway.url, token: 'wrong-token', text: 'hi' });
     const model = await chatCall({ ...gateway, model: 'gpt-4o', text: 'hi', stream: false });
     observe('a.refusals', {
       health: health.body,
       readyz: ready.body.slice(0, 200),
+      startupz: startup.body.slice(0, 200),
       modelsWrongToken: [models.status, models.body],
       chatWrongToken: [chat.status, chat.body],
       unknownModel: [model.status, model.body],
@@ -86,6 +88,10 @@ describe('a streamed turn', () => {
     expect([health.status, JSON.parse(health.body)]).toEqual([200, { ok: true, status: 'live' }]);
     expect(ready.status).toBe(200);
     expect(JSON.parse(ready.body)).toMatchObject({ ready: true });
+    expect([startup.status, JSON.parse(startup.body)]).toEqual([
+      200,
+      expect.objectContaining({ ok: true, status: 'started' }),
+    ]);
     expect(models.status).toBe(401);
     expect(chat.status).toBe(401);
     expect(model.status).toBe(400);

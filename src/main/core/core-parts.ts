@@ -43,7 +43,7 @@ export interface CoreOptions {
    * with SQLite itself (`max_page_count`, `query_only`), which root's permissions cannot.
    */
   onDatabaseOpen?: (db: Db) => void;
-  /** Tests only: how the gateway's health is probed (default: GET /readyz, then /health). */
+  /** Tests only: how the gateway's health is probed (default: GET /startupz, then /health). */
   healthProbe?: HealthProbe;
   /** Tests only: what the resource guard reads instead of the process and the disk. */
   resourceReader?: ResourceReader;

@@ -3,8 +3,12 @@ import type { UpstreamStatus } from '../../shared/upstream.ts';
 
 export type GatewayStatus = UpstreamStatus['gateway'];
 
-/** One look at the gateway: up, or why not and whether nothing even listened (refused). */
-export type ProbeResult = { ok: true } | { ok: false; refused: boolean; reason: string };
+/**
+ * One look at the gateway: up, or why not; whether nothing even listened (refused), and whether
+ * it said it is on its way (a 503 or `"ready": false`: OpenClaw starting or draining).
+ */
+export type ProbeResult =
+  { ok: true } | { ok: false; refused: boolean; reason: string; starting?: boolean };
 export type HealthProbe = (origin: string) => Promise<ProbeResult>;
 
 export interface GatewayHealthOptions {
@@ -22,14 +26,21 @@ export interface GatewayHealthOptions {
 }
 
 const PROBE_TIMEOUT_MS = 5_000;
+/**
+ * How long a gateway that says it is starting is still asked every `minMs`: OpenClaw takes
+ * 10–30 s to start and work must resume within 2 s of it being ready; one that still says so
+ * after this is stuck, and gets the back-off.
+ */
+const STARTING_FAST_MS = 120_000;
 
 /**
  * Whether the gateway is there at all (issue 12). A run that finds it away (refused, reset,
  * DNS, 502/503/504, OpenClaw restarting) marks it down; from then on no user message goes to
- * it, and one health probe — GET /readyz, or /health on gateways without it; neither needs the
+ * it, and one health probe — GET /startupz, or /health on gateways without it; neither needs the
  * token — decides when it is back. A refused connection costs the other side nothing, so it is
- * tried again every `minMs`; a gateway that answers badly (503 while OpenClaw starts, time-outs)
- * gets a doubling back-off up to `maxMs`.
+ * tried again every `minMs`, and so is one that says it is starting (503, `"ready": false`) for
+ * its first two minutes; a gateway that answers otherwise badly (a proxy's 502, time-outs), or
+ * keeps saying it is starting, gets a doubling back-off up to `maxMs`.
  */
 export class GatewayHealth {
   private readonly opts: GatewayHealthOptions;
@@ -138,7 +149,8 @@ export class GatewayHealth {
     }
     this.reason = result.reason;
     this.opts.onStillDown?.(since);
-    if (result.refused) return this.schedule(this.minMs());
+    const starting = result.starting === true && Date.now() - since < STARTING_FAST_MS;
+    if (result.refused || starting) return this.schedule(this.minMs());
     this.schedule(this.nextDelay());
   }
 }
@@ -152,12 +164,18 @@ export function originOf(url: string): string {
   }
 }
 
-/** GET /readyz (OpenClaw: `{"ready":true}`), falling back to /health where it does not exist. */
+/**
+ * GET /startupz (OpenClaw: 200 `{"ok":true,"status":"started"}`, 503 while it starts or drains),
+ * falling back to /health where it does not exist. Not /readyz: OpenClaw's readiness also fails
+ * while any of its channels (Telegram, Discord…) is unhealthy, with chat working all the same.
+ */
 export async function probeGateway(origin: string): Promise<ProbeResult> {
   try {
-    const ready = await get(`${origin}/readyz`);
-    if (ready.status !== 404) return judge(ready);
-    return judge(await get(`${origin}/health`));
+    const startup = await get(`${origin}/startupz`);
+    if (startup.status !== 404) return judge(startup);
+    const health = await get(`${origin}/health`);
+    // A server that answers but has no health route at all is there; a message will tell more.
+    return health.status === 404 ? { ok: true } : judge(health);
   } catch (err) {
     const code = errorCode(err);
     const refused = code === 'ECONNREFUSED';
@@ -171,8 +189,15 @@ async function get(url: string): Promise<{ status: number; body: string }> {
 }
 
 function judge({ status, body }: { status: number; body: string }): ProbeResult {
+  if (status === 503) {
+    // OpenClaw says which: `"status":"starting"` or `"draining"`.
+    const phase = /"status"\s*:\s*"(\w+)"/.exec(body)?.[1];
+    const reason = phase ? `HTTP 503, ${phase}` : 'HTTP 503';
+    return { ok: false, refused: false, reason, starting: true };
+  }
   if (status !== 200) return { ok: false, refused: false, reason: `HTTP ${status}` };
-  // A 200 that says it is not ready yet (OpenClaw's /readyz while starting) is not up.
-  if (/"ready"\s*:\s*false/.test(body)) return { ok: false, refused: false, reason: 'starting' };
+  // A 200 that says it is not there yet (`"ok": false`, `"ready": false`) is not up.
+  if (/"(ok|ready)"\s*:\s*false/.test(body))
+    return { ok: false, refused: false, reason: 'starting', starting: true };
   return { ok: true };
 }

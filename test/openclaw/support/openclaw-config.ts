@@ -99,13 +99,18 @@ export function writeGatewayConfig(input: GatewayConfigInput, folders: GatewayFo
 
 /**
  * The gateway's environment: HOME, TMPDIR and OpenClaw's own state all inside the root folder,
- * nothing that phones home, and no inherited OPENCLAW_* that would change the port or token.
+ * nothing that phones home (unless `channels`: then the configured channels try to connect),
+ * and no inherited OPENCLAW_* that would change the port or token.
  */
-export function gatewayEnv(folders: GatewayFolders): NodeJS.ProcessEnv {
+export function gatewayEnv(folders: GatewayFolders, channels = false): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('OPENCLAW_') && !key.startsWith('CLAWDESK_')) env[key] = value;
   }
+  // Under Vitest's variables (VITEST*, NODE_ENV=test) OpenClaw leaves its channels alone (seen: a Telegram channel
+  // that cannot connect never failed readiness); a gateway meant to run them does not get them.
+  if (channels) for (const key of Object.keys(env)) if (/^VITEST/.test(key)) delete env[key];
+  if (channels && env.NODE_ENV === 'test') delete env.NODE_ENV;
   return {
     ...env,
     HOME: folders.home,
@@ -116,7 +121,7 @@ export function gatewayEnv(folders: GatewayFolders): NodeJS.ProcessEnv {
     OPENCLAW_DISABLE_BONJOUR: '1',
     OPENCLAW_NO_AUTO_UPDATE: '1',
     OPENCLAW_OFFLINE: '1',
-    OPENCLAW_SKIP_CHANNELS: '1',
+    ...(channels ? {} : { OPENCLAW_SKIP_CHANNELS: '1' }),
   };
 }
 

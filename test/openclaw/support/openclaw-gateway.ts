@@ -35,6 +35,8 @@ export interface StartOpenClawOptions {
   toolsProfile?: string;
   /** Deep-merged into the generated openclaw.json. */
   config?: Record<string, unknown>;
+  /** Start the channels the config names (default false: OPENCLAW_SKIP_CHANNELS). */
+  channels?: boolean;
   /** Default 180 s: a cold start on a busy 2-core machine takes 15-30 s. */
   startTimeoutMs?: number;
   /**
@@ -99,6 +101,7 @@ export async function startOpenClaw(options: StartOpenClawOptions = {}): Promise
     token,
     port,
     startTimeoutMs: options.startTimeoutMs ?? 180_000,
+    channels: options.channels ?? false,
   });
   try {
     await gateway.start();
@@ -118,6 +121,7 @@ interface GatewaySetup {
   token: string;
   port: number;
   startTimeoutMs: number;
+  channels: boolean;
 }
 
 class GatewayProcess implements OpenClawGateway {
@@ -164,7 +168,7 @@ class GatewayProcess implements OpenClawGateway {
     const started = Date.now();
     const running = spawnGroup(process.execPath, args, {
       cwd: this.folders.root,
-      env: gatewayEnv(this.folders),
+      env: gatewayEnv(this.folders, this.setup.channels),
       stdio: ['ignore', out, out],
     });
     closeSync(out);
