@@ -169,7 +169,7 @@ class FakeGatewayServer {
     this.book.recover(behaviour.recoveryTiming, reply, this.listener.closing);
   }
 
-  /** OpenClaw's readiness and startup probes; details only for an authenticated caller. */
+  /** OpenClaw's readiness and startup probes (the short bodies; no uptime or event-loop details). */
   private probeAnswer(path: string, res: ServerResponse): void {
     const { phase } = this.listener;
     const started = phase === 'up';

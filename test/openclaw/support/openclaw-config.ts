@@ -107,8 +107,9 @@ export function gatewayEnv(folders: GatewayFolders, channels = false): NodeJS.Pr
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('OPENCLAW_') && !key.startsWith('CLAWDESK_')) env[key] = value;
   }
-  // Under Vitest's variables (VITEST*, NODE_ENV=test) OpenClaw leaves its channels alone (seen: a Telegram channel
-  // that cannot connect never failed readiness); a gateway meant to run them does not get them.
+  // Under Vitest's variables (VITEST*, NODE_ENV=test) OpenClaw leaves its channels alone (seen:
+  // a Telegram channel that cannot connect never failed readiness); a gateway meant to run its
+  // channels does not get them.
   if (channels) for (const key of Object.keys(env)) if (/^VITEST/.test(key)) delete env[key];
   if (channels && env.NODE_ENV === 'test') delete env.NODE_ENV;
   return {
