@@ -128,6 +128,44 @@ describe('tool calls in main', () => {
     expect(first.received.at(-1)).toEqual({ type: 'shutdown' });
     expect(c.workers.filter((w) => !w.exited)).toEqual([second]);
   });
+
+  // Issue 12: OpenClaw's turn is still open while a tool call waits for the user's answer; a
+  // later message of the same conversation sent to OpenClaw meanwhile would land in its
+  // transcript before the tool result.
+  it("keeps its conversation's turn while a call waits for approval; other conversations go on", async () => {
+    const { task: a, conversation, worker: first } = await running();
+    const runs = () =>
+      c.workers.flatMap((w) => w.received.flatMap((m) => (m.type === 'run' ? [m.job] : [])));
+    first.emit({
+      type: 'approval_request',
+      taskId: a.id,
+      attempt: 1,
+      toolCallId: 'call_1',
+      name: 'write_file',
+      args: '{"path":"x"}',
+    });
+    const { task: same } = await c.send('a follow-up, same chat', conversation.id);
+    const { task: other } = await c.send('another chat');
+    const second = await c.readyWorker(1);
+    expect(await until(() => second.lastRun(), 'a run')).toMatchObject({ taskId: other.id });
+    second.emit({
+      type: 'succeeded',
+      taskId: other.id,
+      attempt: 1,
+      usage: null,
+      finishReason: 'stop',
+    });
+    await tick();
+    const [slot] = await c.call('queue.positions', { taskIds: [same.id] });
+    expect(slot).toMatchObject({ afterTaskId: a.id, turnAhead: 1 });
+    expect((await c.call('tasks.get', { taskId: same.id })).state).toBe('queued');
+    expect(runs().map((r) => r.taskId)).toEqual([a.id, other.id]);
+
+    await c.call('tasks.approve', { taskId: a.id, toolCallId: 'call_1', approved: true });
+    first.emit({ type: 'succeeded', taskId: a.id, attempt: 1, usage: null, finishReason: 'stop' });
+    const next = await until(() => runs().find((r) => r.taskId === same.id), 'the follow-up');
+    expect(next.text).toBe('a follow-up, same chat');
+  });
 });
 
 describe('tools in the settings', () => {
