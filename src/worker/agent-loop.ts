@@ -119,20 +119,10 @@ async function runToolCall(
   registry: ToolRegistry,
   call: ToolCall,
 ): Promise<string> {
-  const { job, tools, signal } = deps;
+  const { tools, signal } = deps;
   const args = cut(call.arguments);
   const report = (decision: Decision, ok: boolean, result: string): void =>
-    deps.send({
-      type: 'tool',
-      taskId: job.taskId,
-      attempt: job.attempt,
-      toolCallId: call.id,
-      name: call.name,
-      args,
-      decision,
-      ok,
-      result: cut(result),
-    });
+    reportToolCall(deps, call, { decision, ok, result });
   throwIfAborted(signal);
   const verdict = await decide(deps, registry, call, args);
   if ('denied' in verdict) {
@@ -150,6 +140,27 @@ async function runToolCall(
   throwIfAborted(signal);
   report(decision, result.ok, result.content);
   return result.content;
+}
+
+type ToolReport = Extract<WorkerToMain, { type: 'tool' }>;
+
+/** Tells main what became of one tool call, its arguments and result cut to size. */
+export function reportToolCall(
+  deps: Pick<AgentLoopDeps, 'job' | 'send'>,
+  call: ToolCall,
+  outcome: Pick<ToolReport, 'decision' | 'ok' | 'result'>,
+): void {
+  deps.send({
+    type: 'tool',
+    taskId: deps.job.taskId,
+    attempt: deps.job.attempt,
+    toolCallId: call.id,
+    name: call.name,
+    args: cut(call.arguments),
+    decision: outcome.decision,
+    ok: outcome.ok,
+    result: cut(outcome.result),
+  });
 }
 
 function cut(text: string): string {

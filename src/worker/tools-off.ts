@@ -1,7 +1,7 @@
 import type { Usage } from '../shared/task.ts';
 import type { Job, WorkerToMain } from '../shared/worker-protocol.ts';
 import type { UpstreamRequest } from './agent-loop.ts';
-import { addUsage } from './agent-loop.ts';
+import { addUsage, reportToolCall } from './agent-loop.ts';
 import type { ChatMessage, CompletionOutcome } from './v1-client.ts';
 
 /** What the model is told when it asks for a tool while ClawDesk's local tools are off. */
@@ -24,7 +24,6 @@ export interface ToolsOffDeps {
  * of the run ending as an empty "Done"; each is reported (`tools_off`) for the chat's note.
  */
 export async function chatWithToolsOff(deps: ToolsOffDeps): Promise<CompletionOutcome> {
-  const { job } = deps;
   let usage: Usage | null = null;
   let messages: ChatMessage[] | undefined;
   for (let round = 0; ; round++) {
@@ -35,17 +34,7 @@ export async function chatWithToolsOff(deps: ToolsOffDeps): Promise<CompletionOu
       return { usage, finishReason: outcome.finishReason };
     }
     messages = calls.map((call) => {
-      deps.send({
-        type: 'tool',
-        taskId: job.taskId,
-        attempt: job.attempt,
-        toolCallId: call.id,
-        name: call.name,
-        args: call.arguments.slice(0, 4000),
-        decision: 'tools_off',
-        ok: false,
-        result: TOOLS_OFF_RESULT,
-      });
+      reportToolCall(deps, call, { decision: 'tools_off', ok: false, result: TOOLS_OFF_RESULT });
       return { role: 'tool' as const, tool_call_id: call.id, content: TOOLS_OFF_RESULT };
     });
   }

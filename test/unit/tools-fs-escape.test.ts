@@ -10,6 +10,7 @@ import {
   writeFileTool,
 } from '../../src/worker/tools/fs-tools.ts';
 import type { ToolContext } from '../../src/worker/tools/types.ts';
+import { fileToolContext } from '../helpers/tool-context.ts';
 
 /**
  * Issue 13's escapes through the file tools themselves, which run in the worker (no OS sandbox
@@ -29,12 +30,7 @@ beforeEach(async () => {
   await mkdir(ws);
   await mkdir(outside);
   await writeFile(path.join(outside, 'f.txt'), 'outside-secret');
-  ctx = {
-    workspace: ws,
-    signal: new AbortController().signal,
-    limits: { maxReadBytes: 1024, maxWriteBytes: 1024, maxOutputBytes: 4096, timeoutMs: 1000 },
-    sandbox: { kind: 'none', hidden: [], network: [] },
-  };
+  ctx = fileToolContext(ws);
 });
 
 afterEach(async () => {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as NodeFs from 'node:fs';
 import type { ToolContext } from '../../src/worker/tools/types.ts';
+import { fileToolContext } from '../helpers/tool-context.ts';
 
 /**
  * The file tools where there is no /proc/self/fd (macOS, Windows): folders are walked by real
@@ -36,12 +37,7 @@ beforeEach(async () => {
   ws = path.join(root, 'ws');
   await mkdir(path.join(root, 'outside'), { recursive: true });
   await mkdir(ws);
-  ctx = {
-    workspace: ws,
-    signal: new AbortController().signal,
-    limits: { maxReadBytes: 1024, maxWriteBytes: 1024, maxOutputBytes: 4096, timeoutMs: 1000 },
-    sandbox: { kind: 'none', hidden: [], network: [] },
-  };
+  ctx = fileToolContext(ws);
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 

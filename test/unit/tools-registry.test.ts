@@ -7,18 +7,14 @@ import { createToolRegistry } from '../../src/worker/tools/registry.ts';
 import { z } from 'zod';
 import type { ToolContext, ToolDefinition } from '../../src/worker/tools/types.ts';
 import { capContent, parseToolArgs } from '../../src/worker/tools/types.ts';
+import { fileToolContext } from '../helpers/tool-context.ts';
 
 let ws: string;
 let ctx: ToolContext;
 
 beforeEach(async () => {
   ws = await mkdtemp(path.join(os.tmpdir(), 'clawdesk-registry-'));
-  ctx = {
-    workspace: ws,
-    signal: new AbortController().signal,
-    limits: { maxReadBytes: 1024, maxWriteBytes: 1024, maxOutputBytes: 4096, timeoutMs: 1000 },
-    sandbox: { kind: 'none', hidden: [], network: [] },
-  };
+  ctx = fileToolContext(ws);
 });
 
 afterEach(async () => {

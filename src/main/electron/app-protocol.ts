@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { contentTypeOf } from '../../shared/content-types.ts';
 
 /**
  * The built renderer is served as `app://clawdesk/…` through `protocol.handle`, not from
@@ -26,17 +27,6 @@ export const APP_SCHEME_PRIVILEGES = {
     corsEnabled: true,
     codeCache: true,
   },
-};
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
 };
 
 /** True for `app://clawdesk/…` (WHATWG gives non-special schemes no origin to compare). */
@@ -71,7 +61,7 @@ export function appProtocolHandler(root: string, policy: string) {
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
       status: 200,
       headers: {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-type': contentTypeOf(extname(file)),
         'content-security-policy': policy,
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache',

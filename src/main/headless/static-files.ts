@@ -2,17 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Target } from './request-guard.ts';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+import { contentTypeOf } from '../../shared/content-types.ts';
 
 /** The same CSP the Electron window gets, plus `connect-src 'self'` for the bridge socket. */
 export const HEADLESS_CSP =
@@ -39,7 +29,7 @@ export function staticHandler(root: string) {
     try {
       const body = await readFile(file);
       res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-type': contentTypeOf(extname(file)),
         'content-security-policy': HEADLESS_CSP,
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
